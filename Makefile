@@ -1,0 +1,94 @@
+# jdk-sse: build, test, run. Needs a JDK 21+ (found below) and mvn (JUnit, `make install`).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+VERSION := 0.1.0
+JUNIT := 1.13.4
+
+# JAVA_HOME when it is 21 or newer, else the newest JDK 21+ under /usr/lib/jvm.
+JDK := $(shell ok() { v=$$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$$1/release" 2>/dev/null); \
+  [ "$${v:-0}" -ge 21 ] && [ -x "$$1/bin/javac" ] && echo "$$v $$1"; }; \
+  { ok "$$JAVA_HOME" || for d in /usr/lib/jvm/*; do ok "$$d"; done | sort -n | tail -1; } | cut -d' ' -f2-)
+ifeq ($(JDK),)
+$(error jdk-sse needs JDK 21 or newer: set JAVA_HOME to one or install one under /usr/lib/jvm (e.g. apt-get install openjdk-21-jdk-headless))
+endif
+JAVA  := $(JDK)/bin/java
+JAVAC := $(JDK)/bin/javac --release 21 -encoding UTF-8 -Xlint:all -Werror
+export JAVA_HOME := $(JDK)
+
+# The flags `make run` uses; the benchmark measures with the same ones.
+RUN_OPTS ?= -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=4
+ARGS ?=
+
+SRC        := $(shell find src -name '*.java')
+RESOURCES  := $(shell find src -type f ! -name '*.java')
+TESTSRC    := $(shell find test -path test/interop -prune -o -name '*.java' -print)
+JAR        := build/jdk-sse.jar
+JUNIT_JAR  := build/lib/junit-platform-console-standalone-$(JUNIT).jar
+
+.PHONY: build jar test run javadoc install clean bench bench-quick bench-smoke test-interop
+
+build: build/classes.stamp
+
+build/classes.stamp: $(SRC) $(RESOURCES)
+	@rm -rf build/classes && mkdir -p build/classes
+	$(JAVAC) -d build/classes $(SRC)
+	@cd src && for f in $(RESOURCES:src/%=%); do mkdir -p ../build/classes/$$(dirname $$f) && cp $$f ../build/classes/$$f; done
+	@touch $@
+
+jar: $(JAR)
+
+$(JAR): build/classes.stamp
+	@rm -f $@
+	$(JDK)/bin/jar --create --file $@ --main-class org.jdksse.hub.Main --module-version $(VERSION) -C build/classes .
+	@echo "$@: $$(stat -c %s $@) bytes"
+
+# JUnit comes from the Maven repository through mvn, cached in ~/.m2.
+$(JUNIT_JAR):
+	@command -v mvn >/dev/null || { echo "make test needs mvn to fetch JUnit (apt-get install maven)"; exit 1; }
+	@mkdir -p build/lib
+	mvn -q -B dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$(JUNIT) -DoutputDirectory=build/lib \
+	  || { echo "could not fetch JUnit $(JUNIT) with mvn: check the network or ~/.m2/settings.xml"; exit 1; }
+
+build/test-classes.stamp: build/classes.stamp $(TESTSRC) $(JUNIT_JAR)
+	@rm -rf build/test-classes && mkdir -p build/test-classes
+	$(JAVAC) -Xlint:-try -d build/test-classes -cp build/classes:$(JUNIT_JAR) $(TESTSRC)
+	@touch $@
+
+# `make test TESTS=SseEventTest` runs the classes whose names match.
+TESTS ?=
+TEST_OPTS ?= -Xmx2g -XX:+UseSerialGC
+test: build/test-classes.stamp $(JAR)
+	@set -o pipefail; $(JAVA) $(TEST_OPTS) -jar $(JUNIT_JAR) execute --disable-banner --disable-ansi-colors \
+	  --details=tree --class-path build/test-classes:build/classes --scan-class-path \
+	  $(if $(TESTS),--include-classname '.*($(TESTS))') 2>&1 | tee build/test-output.txt; rc=$$?; \
+	  ok=$$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' build/test-output.txt); \
+	  ko=$$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' build/test-output.txt); \
+	  sk=$$(sed -n 's/.*\[ *\([0-9]*\) tests skipped.*/\1/p' build/test-output.txt); \
+	  echo "Tests: $${ok:-0} passed, $${ko:-0} failed, $${sk:-0} skipped"; \
+	  [ $$rc -eq 0 ] && [ "$${ko:-1}" = 0 ] && [ "$${ok:-0}" -gt 0 ]
+
+run: $(JAR)
+	$(JAVA) $(RUN_OPTS) -jar $(JAR) $(ARGS)
+
+javadoc: build/classes.stamp
+	@rm -rf build/javadoc
+	$(JDK)/bin/javadoc -quiet -Xdoclint:all -Werror -d build/javadoc --module-source-path org.jdksse=src --module org.jdksse
+
+install: $(JAR)
+	mvn -q -B install:install-file -Dfile=$(JAR) -DgroupId=org.jdksse -DartifactId=jdk-sse -Dversion=$(VERSION) -Dpackaging=jar -DgeneratePom=true
+	@echo "installed org.jdksse:jdk-sse:$(VERSION) into the local Maven repository"
+
+bench: $(JAR)
+	bash bench/run full
+
+bench-quick: $(JAR)
+	bash bench/run quick
+
+bench-smoke: $(JAR)
+	bash bench/run smoke
+
+test-interop: $(JAR)
+	bash test/interop/run
+
+clean:
+	rm -rf build

@@ -1,0 +1,212 @@
+package org.jdksse;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The event stream of one exchange: writes frames under a lock, turns I/O failures into the
+ * closed state, and sends heartbeats from a virtual thread of its own.
+ *
+ * <p>Lifecycle: {@link #open} sends the headers; any thread writes; {@link #close()} (or a failed
+ * write) marks the stream closed; the thread that owns the exchange then calls {@link #finish()},
+ * which ends the response. {@link #abort()} also unblocks a write stuck on a client that stopped
+ * reading, by interrupting the writing thread: that closes its socket channel.
+ */
+final class ExchangeStream implements SseStream {
+    static final System.Logger LOG = System.getLogger("org.jdksse");
+    private static final byte[] NOTHING = {};
+
+    private final HttpExchange exchange;
+    private final OutputStream body;
+    private final String lastEventId;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
+    /** The thread inside a socket write, so that a stalled write can be aborted. */
+    private volatile Thread writer;
+    private volatile long writeStarted;
+    private volatile long lastWrite = System.nanoTime();
+
+    private ExchangeStream(HttpExchange exchange, String lastEventId) {
+        this.exchange = exchange;
+        this.body = exchange.getResponseBody();
+        this.lastEventId = lastEventId;
+    }
+
+    /**
+     * Sends the event-stream headers and flushes them (the JDK holds headers back until the
+     * body's first flush), with the options' retry hint as the first frame.
+     *
+     * @return the stream, or {@code null} if the client was already gone
+     */
+    static ExchangeStream open(HttpExchange exchange, SseOptions options) {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "text/event-stream; charset=utf-8");
+        headers.set("Cache-Control", "no-cache");
+        headers.set("X-Accel-Buffering", "no");
+        try {
+            exchange.sendResponseHeaders(200, 0);
+        } catch (IOException e) {
+            exchange.close();
+            return null;
+        }
+        ExchangeStream stream = new ExchangeStream(exchange, lastEventId(exchange));
+        return stream.write(options.retry() == null ? NOTHING : SseEvent.retry(options.retry()).encode()) ? stream : null;
+    }
+
+    /** Returns the Last-Event-ID header as UTF-8 (the JDK hands header values over as ISO-8859-1), else the query parameter. */
+    static String lastEventId(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+        if (header != null) {
+            return new String(header.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        }
+        List<String> query = Sse.query(exchange.getRequestURI()).get("lastEventId");
+        return query == null ? "" : query.get(0);
+    }
+
+    @Override
+    public boolean send(SseEvent event) {
+        return write(event.encode());
+    }
+
+    /** Writes one encoded frame and flushes it. */
+    boolean write(byte[] frame) {
+        return write(List.of(frame));
+    }
+
+    /** Writes encoded frames and flushes once, so that a backlog leaves in as few packets as possible. */
+    boolean write(List<byte[]> frames) {
+        lock.lock();
+        try {
+            if (!open.get()) {
+                return false;
+            }
+            writer = Thread.currentThread();
+            writeStarted = System.nanoTime();
+            for (byte[] frame : frames) {
+                body.write(frame);
+            }
+            body.flush();
+            lastWrite = System.nanoTime();
+            return true;
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "client gone: {0}", e.toString());
+            close();
+            return false;
+        } finally {
+            writer = null;
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts the heartbeat thread, which also aborts a write that has not progressed for two
+     * intervals: a client that stops reading would otherwise hold its thread forever.
+     */
+    void startHeartbeat(SseOptions options) {
+        if (options.heartbeat().isZero()) {
+            return;
+        }
+        long interval = options.heartbeat().toNanos();
+        byte[] frame = options.heartbeatFrame();
+        Thread.ofVirtual().name("sse-heartbeat").start(() -> {
+            try {
+                long wait = interval;
+                while (!finished.await(Math.max(wait, 1_000_000), TimeUnit.NANOSECONDS)) {
+                    long now = System.nanoTime();
+                    if (writer != null && now - writeStarted > 2 * interval) {
+                        LOG.log(Level.DEBUG, "client stopped reading: aborting its stream");
+                        abort();
+                    } else if (open.get() && now - lastWrite >= interval && !lock.isLocked()) {
+                        write(frame);
+                    }
+                    wait = Math.min(interval, lastWrite + interval - System.nanoTime());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    @Override
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    @Override
+    public HttpExchange exchange() {
+        return exchange;
+    }
+
+    @Override
+    public void onClose(Runnable callback) {
+        callbacks.add(callback);
+        if (!open.get()) {
+            runCallbacks();
+        }
+    }
+
+    @Override
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        if (open.compareAndSet(true, false)) {
+            closed.countDown();
+            runCallbacks();
+        }
+    }
+
+    /** Closes the stream and unblocks a write in progress by interrupting its thread, which closes the socket. */
+    void abort() {
+        close();
+        Thread blocked = writer;
+        if (blocked != null) {
+            blocked.interrupt();
+        }
+    }
+
+    /** Ends the response; called once by the thread that owns the exchange, after the producer is done. */
+    void finish() {
+        close();
+        lock.lock();
+        try {
+            writer = Thread.currentThread();
+            writeStarted = System.nanoTime();
+            exchange.close();
+        } finally {
+            writer = null;
+            lock.unlock();
+            finished.countDown();
+        }
+    }
+
+    /** Runs each callback once: poll() hands every callback to exactly one caller, however many race here. */
+    private void runCallbacks() {
+        for (Runnable callback; (callback = callbacks.poll()) != null; ) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "close callback failed", e);
+            }
+        }
+    }
+}

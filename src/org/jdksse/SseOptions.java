@@ -1,0 +1,109 @@
+package org.jdksse;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The protocol settings of an event stream: heartbeats, the reconnection hint and the origins
+ * allowed to read it from another site. An immutable value; the {@code with} methods return copies.
+ *
+ * <pre>{@code
+ * SseOptions options = SseOptions.defaults()
+ *         .withHeartbeat(Duration.ofSeconds(5), "keep-alive")
+ *         .withCorsOrigins("https://example.com");
+ * }</pre>
+ *
+ * @param heartbeat        how long a stream may stay silent before a heartbeat comment is sent;
+ *                         {@link Duration#ZERO} turns heartbeats off. Heartbeats keep proxies from
+ *                         closing idle streams and find dead clients, which only a write reveals.
+ *                         A client that accepts no bytes for two intervals is treated as dead.
+ * @param heartbeatComment the text of the heartbeat comment (empty for a bare {@code ":"})
+ * @param retry            the reconnection delay sent when a stream opens, or {@code null} for none
+ * @param corsOrigins      the origins (such as {@code https://example.com}, or {@code *} for any)
+ *                         whose pages may read the stream; empty allows none
+ */
+public record SseOptions(Duration heartbeat, String heartbeatComment, Duration retry, Set<String> corsOrigins) {
+
+    /** The heartbeat interval of {@link #defaults()}: 15 seconds, well under common proxy idle timeouts. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    /**
+     * Creates options, validating them.
+     *
+     * @throws IllegalArgumentException if {@code heartbeat} or {@code retry} is negative, or
+     *         {@code heartbeatComment} is not a valid comment
+     * @throws NullPointerException if {@code heartbeat}, {@code heartbeatComment} or
+     *         {@code corsOrigins} is null
+     */
+    public SseOptions {
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        Objects.requireNonNull(heartbeatComment, "heartbeatComment");
+        if (heartbeat.isNegative()) {
+            throw new IllegalArgumentException("heartbeat must not be negative: " + heartbeat);
+        }
+        SseEvent.comment(heartbeatComment);
+        if (retry != null) {
+            SseEvent.retry(retry);
+        }
+        corsOrigins = Set.copyOf(corsOrigins);
+    }
+
+    /**
+     * Returns the defaults: a bare heartbeat comment every 15 seconds, no retry hint, no CORS.
+     *
+     * @return the default options
+     */
+    public static SseOptions defaults() {
+        return new SseOptions(DEFAULT_HEARTBEAT, "", null, Set.of());
+    }
+
+    /**
+     * Returns a copy with another heartbeat interval.
+     *
+     * @param interval the interval, {@link Duration#ZERO} for none
+     * @return the copy
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public SseOptions withHeartbeat(Duration interval) {
+        return new SseOptions(interval, heartbeatComment, retry, corsOrigins);
+    }
+
+    /**
+     * Returns a copy with another heartbeat interval and comment text.
+     *
+     * @param interval the interval, {@link Duration#ZERO} for none
+     * @param comment  the comment text
+     * @return the copy
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public SseOptions withHeartbeat(Duration interval, String comment) {
+        return new SseOptions(interval, comment, retry, corsOrigins);
+    }
+
+    /**
+     * Returns a copy that sends this reconnection delay when a stream opens.
+     *
+     * @param delay the delay, or {@code null} for none
+     * @return the copy
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public SseOptions withRetry(Duration delay) {
+        return new SseOptions(heartbeat, heartbeatComment, delay, corsOrigins);
+    }
+
+    /**
+     * Returns a copy that lets pages from these origins read streams across sites.
+     *
+     * @param origins exact origins such as {@code https://example.com}, or {@code *} for any
+     * @return the copy
+     */
+    public SseOptions withCorsOrigins(String... origins) {
+        return new SseOptions(heartbeat, heartbeatComment, retry, Set.of(origins));
+    }
+
+    /** The encoded heartbeat, made once per stream rather than once per beat. */
+    byte[] heartbeatFrame() {
+        return SseEvent.comment(heartbeatComment).encode();
+    }
+}

@@ -1,12 +1,189 @@
 package org.jdksse.hub;
 
-/** The {@code listen} command: being written (issue 4). */
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jdksse.EventSource;
+import org.jdksse.MessageEvent;
+
+/**
+ * The {@code listen} command: subscribes to any SSE endpoint with {@link EventSource} and prints
+ * each event as one JSON line, {@code {"type":"message","data":"...","id":"..."}}, flushed at once so
+ * that a pipe sees it immediately. It reconnects like a browser, noting each reconnect on stderr;
+ * it exits 0 when the server answers 204 (or stdout is closed), 1 with a one-line reason on a fatal
+ * error, and 2 with the usage on bad arguments.
+ */
 final class Listen {
+    static final String USAGE = "usage: listen URL [--last-event-id ID] [--header 'Name: value']...";
+
     private Listen() {
     }
 
     static int run(String[] args) {
-        System.err.println("listen: not built yet");
-        return 2;
+        // UTF-8 whatever the locale, since the JSON lines are meant for other programs.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        return run(args, out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        EventSource.Builder builder;
+        try {
+            builder = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("listen: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        if (builder == null) {
+            out.println(USAGE);
+            out.flush();
+            return 0;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<String> fatal = new AtomicReference<>();
+        EventSource source = builder.start(new EventSource.Listener() {
+            @Override
+            public void onEvent(EventSource src, MessageEvent event) {
+                out.print(json(event));
+                out.flush();
+                if (out.checkError()) {
+                    // Nobody reads any more (a closed pipe); stopping is the useful thing to do.
+                    src.close();
+                    done.countDown();
+                }
+            }
+
+            @Override
+            public void onError(EventSource src, IOException error) {
+                if (src.isClosed()) {
+                    fatal.set(error.getMessage());
+                } else {
+                    err.println("listen: " + error.getMessage() + "; reconnecting");
+                }
+            }
+
+            @Override
+            public void onClosed(EventSource src) {
+                done.countDown();
+            }
+        });
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            source.close();
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        if (fatal.get() != null) {
+            err.println("listen: " + fatal.get());
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Returns the configured builder, or null when the arguments ask for help. */
+    private static EventSource.Builder parse(String[] args) {
+        String url = null;
+        String lastEventId = null;
+        List<String[]> headers = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "-h", "--help" -> {
+                    return null;
+                }
+                case "--last-event-id" -> lastEventId = value(args, ++i, arg);
+                case "--header" -> {
+                    String header = value(args, ++i, arg);
+                    int colon = header.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("--header must look like 'Name: value': " + header);
+                    }
+                    headers.add(new String[] {header.substring(0, colon).strip(), header.substring(colon + 1).strip()});
+                }
+                default -> {
+                    if (arg.startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option " + arg);
+                    }
+                    if (url != null) {
+                        throw new IllegalArgumentException("one URL only, got " + url + " and " + arg);
+                    }
+                    url = arg;
+                }
+            }
+        }
+        if (url == null) {
+            throw new IllegalArgumentException("URL is missing");
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("URL is not valid: " + e.getMessage());
+        }
+        EventSource.Builder builder = EventSource.builder(uri);
+        if (lastEventId != null) {
+            builder.lastEventId(lastEventId);
+        }
+        for (String[] h : headers) {
+            try {
+                builder.header(h[0], h[1]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--header " + h[0] + ": " + e.getMessage());
+            }
+        }
+        return builder;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Returns the event as one JSON line ending in LF. */
+    static String json(MessageEvent event) {
+        StringBuilder sb = new StringBuilder(event.data().length() + 48);
+        sb.append("{\"type\":");
+        quote(sb, event.type());
+        sb.append(",\"data\":");
+        quote(sb, event.data());
+        sb.append(",\"id\":");
+        quote(sb, event.lastEventId());
+        return sb.append("}\n").toString();
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    // U+2028 and U+2029 are valid JSON but break JavaScript that evals a line.
+                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
     }
 }

@@ -1,0 +1,187 @@
+// Run: java -cp build/jdk-sse.jar examples/LlmStream.java [port]
+// Try: curl -N http://localhost:8080/v1/chat/completions -H 'Content-Type: application/json' \
+//        -d '{"model":"demo","stream":true,"messages":[{"role":"user","content":"What is SSE?"}]}'
+// Try: curl http://localhost:8080/stats     (interrupt the curl above: "cancelled" goes up at once)
+// Try: open http://localhost:8080/ and ask: the answer appears word by word
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import org.jdksse.Sse;
+import org.jdksse.SseEvent;
+
+/** Streams a made-up model's answer token by token, the way OpenAI-compatible chat-completion APIs do. */
+public class LlmStream {
+    static final Pattern CONTENT = Pattern.compile("\"content\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\[\"\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4})*)\"");
+    static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
+    static final AtomicLong answers = new AtomicLong(), completed = new AtomicLong(),
+            cancelled = new AtomicLong(), tokens = new AtomicLong();
+
+    public static void main(String[] args) throws IOException {
+        HttpServer server = Sse.server(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
+        server.createContext("/v1/chat/completions", LlmStream::complete);
+        server.createContext("/stats", exchange -> respond(exchange, "application/json", "{\"answers\":" + answers
+                + ",\"completed\":" + completed + ",\"cancelled\":" + cancelled + ",\"tokens\":" + tokens + "}"));
+        server.createContext("/", exchange -> respond(exchange, "text/html; charset=utf-8", PAGE));
+        server.start();
+        System.out.println("LlmStream on http://localhost:" + server.getAddress().getPort() + "/");
+    }
+
+    static void complete(HttpExchange exchange) throws IOException {
+        String request = readRequest(exchange);
+        if (request == null) {
+            return; // already answered with 405, 413 or 400
+        }
+        List<String> prompts = CONTENT.matcher(request).results().map(m -> unescape(m.group(1))).toList();
+        if (prompts.isEmpty()) {
+            Sse.respond(exchange, 400, "expected {\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"...\"}]}");
+            return;
+        }
+        List<String> answer = generate(prompts.getLast());
+        if (!STREAM.matcher(request).find()) {
+            respond(exchange, "application/json", "{\"object\":\"chat.completion\",\"model\":\"demo\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":" + json(String.join("", answer)) + "},\"finish_reason\":\"stop\"}]}");
+            return;
+        }
+        // The SSE part. Sse.handler() serves GET subscriptions; this POST answer writes its events itself.
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        long n = answers.incrementAndGet();
+        int generated = 0;
+        try (exchange) {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            send(out, chunk(n, "{\"role\":\"assistant\",\"content\":\"\"}", "null"));
+            for (String token : answer) {
+                Thread.sleep(50); // the "model" thinking: one token per 50 ms
+                generated++;
+                tokens.incrementAndGet();
+                send(out, chunk(n, "{\"content\":" + json(token) + "}", "null"));
+            }
+            send(out, chunk(n, "{}", "\"stop\""));
+            send(out, "[DONE]");
+            completed.incrementAndGet();
+        } catch (IOException | InterruptedException gone) {
+            // The first write after the client left fails (or the server is stopping): stop generating right here.
+            cancelled.incrementAndGet();
+            System.out.println("answer " + n + " cancelled after " + generated + " of " + answer.size() + " tokens: client gone");
+        }
+    }
+
+    static void send(OutputStream out, String data) throws IOException {
+        out.write(SseEvent.of(data).encode());
+        out.flush(); // each token leaves now, not when a buffer fills
+    }
+
+    static String chunk(long n, String delta, String finishReason) {
+        return "{\"id\":\"chatcmpl-" + n + "\",\"object\":\"chat.completion.chunk\",\"model\":\"demo\",\"choices\":[{\"index\":0,"
+                + "\"delta\":" + delta + ",\"finish_reason\":" + finishReason + "}]}";
+    }
+
+    /** The "model": a fixed answer around the prompt, cut into tokens (a word and the space before it). */
+    static List<String> generate(String prompt) {
+        String answer = "You asked \"" + prompt.strip() + "\". Here is a deterministic answer, streamed one token at a time."
+                + " Server-Sent Events are a plain HTTP response that never ends: the server writes one event"
+                + " after another, each flushed as soon as it is ready, and the client reads them as they arrive.";
+        return Pattern.compile("\\s*\\S+").matcher(answer).results().map(MatchResult::group).toList();
+    }
+
+    /** Reads the request body as UTF-8, answering 405, 413 or 400 itself (and returning null) if it cannot. */
+    static String readRequest(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            Sse.respond(exchange, 405, "use POST");
+            return null;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(65_537);
+        if (body.length > 65_536) {
+            Sse.respond(exchange, 413, "request over 64 KiB");
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            Sse.respond(exchange, 400, "request is not UTF-8");
+            return null;
+        }
+    }
+
+    static String json(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    static String unescape(String json) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\') {
+                c = json.charAt(++i);
+                switch (c) {
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'r' -> out.append('\r');
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'u' -> { out.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16)); i += 4; }
+                    default -> out.append(c); // \" \\ \/
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static void respond(HttpExchange exchange, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        try (exchange) {
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    static final String PAGE = """
+            <!doctype html><meta charset="utf-8"><title>LlmStream</title>
+            <textarea id="prompt" rows="3" cols="60">What is SSE?</textarea><br><button id="ask">Ask</button>
+            <p id="answer" style="white-space: pre-wrap"></p>
+            <script>
+            const $ = id => document.getElementById(id);
+            $('ask').onclick = async () => {
+              $('answer').textContent = '';
+              const response = await fetch('/v1/chat/completions', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                body: JSON.stringify({model: 'demo', stream: true, messages: [{role: 'user', content: $('prompt').value}]})});
+              // EventSource cannot POST, so read the event stream by hand: frames end with a blank line.
+              const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+              for (let buffer = '';;) {
+                const {value, done} = await reader.read();
+                if (done) return;
+                const frames = (buffer += value).split('\\n\\n');
+                buffer = frames.pop();
+                for (const frame of frames) {
+                  const data = frame.split('\\n').filter(line => line.startsWith('data: ')).map(line => line.slice(6)).join('\\n');
+                  if (data === '[DONE]') return;
+                  if (data) $('answer').textContent += JSON.parse(data).choices[0].delta.content ?? '';
+                }
+              }
+            };
+            </script>
+            """;
+}

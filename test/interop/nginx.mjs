@@ -1,0 +1,109 @@
+// nginx in front of the hub, buffering at its default: every event published must reach a
+// subscriber behind nginx within 100 ms. The control runs the same measurement through the
+// same nginx configuration in front of a proxy that only removes the hub's
+// `X-Accel-Buffering: no` header, and requires that measurement to fail (events held back),
+// so the main check demonstrably tests the proxy path and the header.
+// Env: HUB_URL, NGINX_URL (plain nginx -> hub), NGINX_TUNED_URL (recommended nginx -> hub),
+//      STRIP_URL (header-stripping proxy -> hub),
+//      NGINX_CONTROL_URL (nginx -> header-stripping proxy -> hub).
+import http from 'node:http';
+import { createParser } from 'eventsource-parser';
+import { env, publish, runChecks, sleep } from './lib.mjs';
+
+const hub = env('HUB_URL');
+const LIMIT_MS = 100;
+const EVENTS = 20;
+const GAP_MS = 120; // between publishes, so each event is measured on its own
+
+/**
+ * Subscribes through base, publishes EVENTS events straight to the hub one at a time and
+ * returns, per event, the milliseconds from just before the POST to the event's arrival at
+ * the subscriber (Infinity when it had not arrived within 1 s), plus the response headers
+ * (null when none came within 3 s: a proxy that buffers may hold the headers too). One
+ * warm-up event goes first and is not counted: it absorbs the first publish connection.
+ */
+async function measure(base, label) {
+  const topic = `interop-nginx-${label}-${process.pid}-${Date.now()}`;
+  const arrived = new Map();
+  const parser = createParser({ onEvent: (m) => arrived.set(m.data, performance.now()) });
+  const req = http.get(`${base}/events?topic=${topic}`, { headers: { Accept: 'text/event-stream' } });
+  req.on('error', () => {});
+  let headers = null;
+  req.on('response', (res) => {
+    headers = res.headers;
+    if (res.statusCode !== 200) headers = { status: res.statusCode };
+    res.setEncoding('utf8');
+    res.on('data', (s) => parser.feed(s));
+  });
+  const arrival = async (data, ms) => {
+    const end = performance.now() + ms;
+    while (!arrived.has(data) && performance.now() < end) await sleep(2);
+    return arrived.get(data);
+  };
+  try {
+    for (let t = 0; t < 3000 && !headers; t += 10) await sleep(10);
+    if (headers && headers.status) throw new Error(`subscribe through ${base} answered ${headers.status}`);
+    await sleep(200);
+    const t = performance.now();
+    await publish(hub, topic, `${label} warm-up`);
+    await arrival(`${label} warm-up`, 2000);
+    const lat = [];
+    for (let i = 0; i < EVENTS; i++) {
+      const data = `${label} event ${i}`;
+      const t0 = performance.now();
+      await publish(hub, topic, data);
+      const at = await arrival(data, lat.every(Number.isFinite) ? 1000 : 200); // once one is late, 200 ms tells enough
+      lat.push(at === undefined ? Infinity : at - t0);
+      await sleep(GAP_MS);
+    }
+    return { lat, headers };
+  } finally {
+    req.destroy();
+  }
+}
+const fmt = (lat) => {
+  const f = lat.filter(Number.isFinite);
+  const max = Math.max(...lat);
+  return `max ${Number.isFinite(max) ? max.toFixed(1) + ' ms' : 'never (held back)'}, ` +
+    `median ${f.length ? f.sort((a, b) => a - b)[f.length >> 1].toFixed(1) + ' ms' : '-'}, ` +
+    `${lat.filter((x) => x > LIMIT_MS).length}/${lat.length} over ${LIMIT_MS} ms`;
+};
+
+async function fast(url, label) {
+  const { lat, headers } = await measure(url, label);
+  if (!headers) throw new Error('no response headers within 3 s');
+  if (!String(headers['content-type']).startsWith('text/event-stream')) throw new Error(`content-type through nginx: ${headers['content-type']}`);
+  const slow = lat.filter((x) => x > LIMIT_MS).length;
+  if (slow) throw new Error(`${slow}/${EVENTS} events took over ${LIMIT_MS} ms: ${fmt(lat)}`);
+  return `${EVENTS} events, ${fmt(lat)}`;
+}
+
+await runChecks([
+  {
+    name: 'nginx: plain proxy_pass (HTTP/1.0 upstream, default buffering), events within 100 ms',
+    timeoutMs: 45_000,
+    fn: () => fast(env('NGINX_URL'), 'plain'),
+  },
+  {
+    name: 'nginx: recommended config (HTTP/1.1 upstream, default buffering), events within 100 ms',
+    timeoutMs: 45_000,
+    fn: () => fast(env('NGINX_TUNED_URL'), 'tuned'),
+  },
+  {
+    name: 'nginx: control, without X-Accel-Buffering the same measurement fails',
+    timeoutMs: 90_000,
+    fn: async () => {
+      // The stripping proxy alone must be fast (it adds no delay of its own)...
+      const direct = await measure(env('STRIP_URL'), 'stripped-direct');
+      if (!direct.headers) throw new Error('no response headers from the stripping proxy');
+      if (direct.headers['x-accel-buffering'] !== undefined) throw new Error('the stripping proxy left X-Accel-Buffering in place');
+      const slowDirect = direct.lat.filter((x) => x > LIMIT_MS).length;
+      if (slowDirect) throw new Error(`the stripping proxy alone was slow (${fmt(direct.lat)}), the control proves nothing`);
+      // ...and behind nginx's plain configuration, without the header, events are held back.
+      const proxied = await measure(env('NGINX_CONTROL_URL'), 'stripped-proxied');
+      const slow = proxied.lat.filter((x) => x > LIMIT_MS).length;
+      if (!slow) throw new Error(`without the header every event still arrived within ${LIMIT_MS} ms (${fmt(proxied.lat)}): the nginx check does not test buffering`);
+      return `stripping proxy alone: ${fmt(direct.lat)}; behind nginx: ${fmt(proxied.lat)}${proxied.headers ? '' : ', even the response headers held back'}`;
+    },
+  },
+]);

@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
 
 /**
  * A Server-Sent Events client on {@code java.net.http.HttpClient} that reconnects like a browser's
@@ -591,23 +592,30 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
 
     /** Reports a transient failure and sets the delay before the next attempt. */
     private void retryLater(IOException reason, boolean failedAttempt) {
-        long base = retryMillis;
-        if (failedAttempt) {
-            failures++;
-            long floor = Math.max(base, MIN_BACKOFF_MILLIS);
-            int shift = Math.min(failures, 20);
-            long grown = floor > Long.MAX_VALUE >> shift ? Long.MAX_VALUE : floor << shift;
-            base = Math.max(base, Math.min(grown, maxRetryMillis));
-        }
-        // Up to half again as long, so that clients dropped together do not return together.
-        delayMillis = base + (base < 2 ? 0 : ThreadLocalRandom.current().nextLong(base / 2 + 1));
-        if (delayMillis < 0) {
-            delayMillis = Long.MAX_VALUE;
-        }
+        failures = failedAttempt ? failures + 1 : 0;
+        delayMillis = reconnectDelay(retryMillis, failures, maxRetryMillis, ThreadLocalRandom.current());
         LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; reconnecting in {2} ms", uri, reason.getMessage(), delayMillis);
         if (listener != null) {
             call(() -> listener.onError(this, reason));
         }
+    }
+
+    /**
+     * Returns the wait before the next connection attempt: the retry time, doubled for each
+     * consecutive failed attempt up to {@code maxRetryMillis} (but never below the retry time, which
+     * the server may have raised), plus up to half again at random so that clients dropped together
+     * do not return together.
+     */
+    static long reconnectDelay(long retryMillis, int failures, long maxRetryMillis, RandomGenerator random) {
+        long base = retryMillis;
+        if (failures > 0) {
+            long floor = Math.max(retryMillis, MIN_BACKOFF_MILLIS);
+            int shift = Math.min(failures, 32);
+            long grown = floor > Long.MAX_VALUE >> shift ? Long.MAX_VALUE : floor << shift;
+            base = Math.max(retryMillis, Math.min(grown, maxRetryMillis));
+        }
+        long jitter = base < 2 ? 0 : random.nextLong(base / 2 + 1);
+        return base > Long.MAX_VALUE - jitter ? Long.MAX_VALUE : base + jitter;
     }
 
     /** Waits until the delay is over (true) or the source is closed (false). */

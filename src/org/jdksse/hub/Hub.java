@@ -1,12 +1,261 @@
 package org.jdksse.hub;
 
-/** The hub: being written (issue 3). */
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdksse.Broadcaster;
+import org.jdksse.Sse;
+import org.jdksse.SseOptions;
+
+/**
+ * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API of DESIGN.md, with a
+ * console page, stats and metrics. It uses the library's public API only, so that everything it
+ * does a library user can do too.
+ *
+ * <p>One context at {@code /} routes by exact path, so that {@code /eventsX} or {@code /stats/}
+ * get 404 instead of a prefix match.
+ */
 final class Hub {
-    private Hub() {
+    static final System.Logger LOG = System.getLogger("org.jdksse.hub");
+    /** How long streams get to end on shutdown; with the server's stop this stays within 5 s. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(4);
+
+    private static final Console CONSOLE = Console.load();
+
+    private final Broadcaster broadcaster;
+    private final Publisher publisher;
+    private final HttpHandler subscribe;
+    private final HttpServer server;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private Hub(HubOptions options, HttpServer server) {
+        this.server = server;
+        SseOptions sse = SseOptions.defaults();
+        if (options.heartbeat() != null) {
+            sse = sse.withHeartbeat(options.heartbeat());
+        }
+        // CORS stays off in the broadcaster: the hub's filter covers every path, and two
+        // layers would each add their headers.
+        Broadcaster.Builder builder = Broadcaster.builder().options(sse);
+        if (options.history() >= 0) {
+            builder.history(options.history());
+        }
+        if (options.maxSubscribers() > 0) {
+            builder.maxSubscribers(options.maxSubscribers());
+        }
+        this.broadcaster = builder.build();
+        this.publisher = new Publisher(broadcaster, options.publishToken());
+        this.subscribe = broadcaster.handler();
     }
 
+    /**
+     * Binds, builds and starts a hub.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    static Hub start(HubOptions options) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
+        if (address.isUnresolved()) {
+            throw new IOException("cannot resolve host " + options.host());
+        }
+        HttpServer server = Sse.server(address);
+        Hub hub = new Hub(options, server);
+        var context = server.createContext("/", hub.handler());
+        if (!options.corsOrigins().isEmpty()) {
+            context.getFilters().add(Sse.cors(options.corsOrigins().toArray(String[]::new)));
+        }
+        server.start();
+        return hub;
+    }
+
+    /** Returns the address the hub listens on (with the actual port when 0 was asked for). */
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Returns the URL of the hub's root, such as {@code http://127.0.0.1:8080/}. */
+    String url() {
+        String host = address().getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address().getPort() + "/";
+    }
+
+    Broadcaster broadcaster() {
+        return broadcaster;
+    }
+
+    /** Returns the router: every request of the hub goes through it. */
+    HttpHandler handler() {
+        return this::route;
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
+        switch (path) {
+            case "/events" -> {
+                if (method.equals("GET")) {
+                    subscribe.handle(exchange);
+                } else if (method.equals("POST")) {
+                    publisher.handle(exchange);
+                } else {
+                    notAllowed(exchange, "GET, POST", "use GET to subscribe or POST to publish");
+                }
+            }
+            case "/" -> {
+                if (get(exchange)) {
+                    CONSOLE.serve(exchange);
+                }
+            }
+            case "/stats" -> {
+                if (get(exchange)) {
+                    send(exchange, "application/json", StatsFormat.json(broadcaster.stats()));
+                }
+            }
+            case "/metrics" -> {
+                if (get(exchange)) {
+                    send(exchange, StatsFormat.PROMETHEUS_TYPE, StatsFormat.prometheus(broadcaster.stats()));
+                }
+            }
+            case "/healthz" -> {
+                if (get(exchange)) {
+                    Sse.respond(exchange, 200, "ok");
+                }
+            }
+            default -> Sse.respond(exchange, 404, "not found; the hub serves /events, /, /stats, /metrics, /healthz");
+        }
+    }
+
+    /** Answers 405 unless the request is a GET, and says whether it was. */
+    private static boolean get(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("GET")) {
+            return true;
+        }
+        notAllowed(exchange, "GET", "only GET is allowed here");
+        return false;
+    }
+
+    private static void notAllowed(HttpExchange exchange, String allow, String reason) throws IOException {
+        exchange.getResponseHeaders().set("Allow", allow);
+        Sse.respond(exchange, 405, reason);
+    }
+
+    private static void send(HttpExchange exchange, String type, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        try (exchange) {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    /**
+     * Ends every stream within {@link #SHUTDOWN_GRACE}, then stops the server; idempotent, and
+     * safe from a shutdown hook.
+     */
+    void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // Streams first: the server's stop waits for open exchanges, and streams never end by themselves.
+            broadcaster.close(SHUTDOWN_GRACE);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Runs the hub until SIGTERM: parses the flags (exit 2 with usage on a bad one), binds
+     * (exit 1 if it cannot), logs the address, and closes every stream on shutdown.
+     */
     static void main(String[] args) {
-        System.err.println("hub: not built yet");
-        System.exit(2);
+        HubOptions options;
+        try {
+            options = HubOptions.parse(args, System.getenv());
+        } catch (HubOptions.HelpRequested help) {
+            System.out.print(HubOptions.USAGE);
+            return;
+        } catch (HubOptions.UsageException bad) {
+            System.err.println("jdk-sse: " + bad.getMessage());
+            System.err.print(HubOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Hub hub;
+        try {
+            hub = start(options);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("jdk-sse: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "jdk-sse-shutdown"));
+        if (!hub.address().getAddress().isLoopbackAddress() && options.publishToken() == null) {
+            LOG.log(Level.INFO, "listening beyond loopback without --publish-token: only loopback clients may publish");
+        }
+        // Standard output, not the logger: scripts and tests read the port from this line.
+        System.out.println("jdk-sse hub listening on " + hub.url());
+        System.out.flush();
+    }
+
+    /** The console page with its Content-Security-Policy, built once from the resource. */
+    private record Console(byte[] page, String policy) {
+
+        static Console load() {
+            try (InputStream in = Hub.class.getResourceAsStream("console.html")) {
+                if (in == null) {
+                    throw new IllegalStateException("console.html is missing from the jar");
+                }
+                byte[] page = in.readAllBytes();
+                String html = new String(page, StandardCharsets.UTF_8);
+                // Hashes allow exactly the page's own inline script and style, and nothing injected.
+                String policy = "default-src 'none'; script-src " + hash(html, "script") + "; style-src "
+                        + hash(html, "style") + "; connect-src 'self'; img-src 'self'; base-uri 'none'; "
+                        + "form-action 'none'; frame-ancestors 'none'";
+                return new Console(page, policy);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static String hash(String html, String tag) {
+            int open = html.indexOf('>', html.indexOf("<" + tag)) + 1;
+            int close = html.indexOf("</" + tag + ">", open);
+            if (open <= 0 || close < 0) {
+                return "'none'";
+            }
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256")
+                        .digest(html.substring(open, close).getBytes(StandardCharsets.UTF_8));
+                return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
+            } catch (NoSuchAlgorithmException e) {
+                throw new AssertionError("every JDK has SHA-256", e);
+            }
+        }
+
+        void serve(HttpExchange exchange) throws IOException {
+            var headers = exchange.getResponseHeaders();
+            headers.set("Content-Type", "text/html; charset=utf-8");
+            headers.set("Content-Security-Policy", policy);
+            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("Referrer-Policy", "no-referrer");
+            headers.set("Cache-Control", "no-cache");
+            try (exchange) {
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+            }
+        }
     }
 }

@@ -1,0 +1,172 @@
+package org.jdksse.hub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hub's command line, parsed and validated: each flag once (but {@code --cors-origin}),
+ * either as {@code --flag value} or {@code --flag=value}.
+ *
+ * @param host           the interface to listen on
+ * @param port           the port, 0 for any free one
+ * @param history        events kept for resume, or -1 for the broadcaster's default
+ * @param heartbeat      the heartbeat interval, {@link Duration#ZERO} for none, or null for the default
+ * @param maxSubscribers the subscriber limit, or 0 for the broadcaster's default (descriptors minus headroom)
+ * @param corsOrigins    the origins whose pages may use the hub across sites
+ * @param publishToken   the bearer token publishers must send, or null for none (loopback only)
+ */
+record HubOptions(String host, int port, int history, Duration heartbeat, int maxSubscribers,
+                  List<String> corsOrigins, String publishToken) {
+
+    static final String USAGE = """
+            usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
+                   java -jar jdk-sse.jar listen URL [--last-event-id ID]   the client
+              --host HOST              interface to listen on (default 127.0.0.1)
+              --port PORT              port to listen on, 0 for any free one (default 8080)
+              --history N              events kept for Last-Event-ID resume (default 1000)
+              --heartbeat SECONDS      heartbeat comment interval, 0 for none (default 15)
+              --max-subscribers N      open streams allowed; over it 503 (default: descriptor limit minus headroom)
+              --cors-origin ORIGIN     let pages from ORIGIN subscribe and publish (repeatable; * for any)
+              --publish-token TOKEN    require "Authorization: Bearer TOKEN" to publish
+                                       (or env JDKSSE_PUBLISH_TOKEN; without one only loopback clients may publish)
+              --help                   print this and exit
+            """;
+
+    /** Thrown for a command line the hub cannot run with; the message is one line for stderr. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Thrown for {@code --help}: not an error, but nothing to run either. */
+    static final class HelpRequested extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        HelpRequested() {
+            super("help");
+        }
+    }
+
+    /**
+     * Parses the flags; the environment supplies {@code JDKSSE_PUBLISH_TOKEN} when the flag is absent.
+     */
+    static HubOptions parse(String[] args, Map<String, String> env) throws UsageException, HelpRequested {
+        String host = "127.0.0.1";
+        int port = 8080;
+        int history = -1;
+        Duration heartbeat = null;
+        int maxSubscribers = 0;
+        List<String> origins = new ArrayList<>();
+        String token = null;
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                throw new HelpRequested();
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument: " + arg);
+            }
+            String name = arg;
+            String value;
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && isKnown(name)) {
+                value = args[++i];
+            } else {
+                value = null;
+            }
+            if (!isKnown(name)) {
+                throw new UsageException("unknown flag: " + name);
+            }
+            if (value == null) {
+                throw new UsageException(name + " needs a value");
+            }
+            // A repeated flag is more likely a mistake than an intended override.
+            if (!name.equals("--cors-origin") && seen.contains(name)) {
+                throw new UsageException(name + " given twice");
+            }
+            seen.add(name);
+            switch (name) {
+                case "--host" -> host = nonEmpty(name, value);
+                case "--port" -> port = number(name, value, 0, 65535);
+                case "--history" -> history = number(name, value, 0, 10_000_000);
+                case "--heartbeat" -> heartbeat = Duration.ofSeconds(number(name, value, 0, 86_400));
+                case "--max-subscribers" -> maxSubscribers = number(name, value, 1, Integer.MAX_VALUE);
+                case "--cors-origin" -> origins.add(origin(value));
+                case "--publish-token" -> token = token(name, value);
+                default -> throw new AssertionError(name);
+            }
+        }
+        if (token == null) {
+            String fromEnv = env.get("JDKSSE_PUBLISH_TOKEN");
+            if (fromEnv != null && !fromEnv.isEmpty()) {
+                token = token("JDKSSE_PUBLISH_TOKEN", fromEnv);
+            }
+        }
+        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token);
+    }
+
+    private static boolean isKnown(String name) {
+        return switch (name) {
+            case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
+                 "--publish-token" -> true;
+            default -> false;
+        };
+    }
+
+    private static String nonEmpty(String name, String value) throws UsageException {
+        if (value.isBlank()) {
+            throw new UsageException(name + " must not be empty");
+        }
+        return value;
+    }
+
+    private static int number(String name, String value, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the allowed range
+        }
+        throw new UsageException(name + " needs a whole number from " + min + " to " + max + ", not " + quote(value));
+    }
+
+    /** Accepts {@code *} or a scheme://host[:port] origin, which is what browsers send in {@code Origin}. */
+    private static String origin(String value) throws UsageException {
+        if (value.equals("*") || value.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+")) {
+            return value;
+        }
+        throw new UsageException("--cors-origin needs an origin such as https://example.com (no path), or *, not "
+                + quote(value));
+    }
+
+    /** A token must fit in a header line, so that a client can send it at all. */
+    private static String token(String name, String value) throws UsageException {
+        if (value.isEmpty() || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new UsageException(name + " must be printable ASCII without spaces");
+        }
+        return value;
+    }
+
+    private static String quote(String value) {
+        return "\"" + value + "\"";
+    }
+
+    /** Hides the token: options end up in logs. */
+    @Override
+    public String toString() {
+        return "HubOptions[host=" + host + ", port=" + port + ", history=" + history + ", heartbeat=" + heartbeat
+                + ", maxSubscribers=" + maxSubscribers + ", corsOrigins=" + corsOrigins + ", publishToken="
+                + (publishToken == null ? "none" : "set") + "]";
+    }
+}

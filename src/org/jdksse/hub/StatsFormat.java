@@ -1,0 +1,122 @@
+package org.jdksse.hub;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.jdksse.Broadcaster;
+
+/**
+ * The broadcaster's counters as {@code /stats} JSON and as {@code /metrics} in the Prometheus
+ * text format 0.0.4, written by hand (the JDK has no JSON writer). Topic names come from clients,
+ * so every one is escaped; maps are sorted so that two snapshots are easy to compare.
+ */
+final class StatsFormat {
+    /** The content type Prometheus expects for its text format. */
+    static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private StatsFormat() {
+    }
+
+    static String json(Broadcaster.Stats stats) {
+        StringBuilder out = new StringBuilder(128);
+        out.append("{\"subscribers\":").append(stats.subscribers()).append(",\"topics\":{");
+        String comma = "";
+        for (var topic : new TreeMap<>(stats.topics()).entrySet()) {
+            out.append(comma);
+            jsonString(out, topic.getKey()).append(':').append(topic.getValue());
+            comma = ",";
+        }
+        out.append("},\"published\":").append(stats.published())
+                .append(",\"delivered\":").append(stats.delivered())
+                .append(",\"dropped\":{");
+        comma = "";
+        for (var reason : new TreeMap<>(stats.dropped()).entrySet()) {
+            out.append(comma);
+            jsonString(out, reason.getKey()).append(':').append(reason.getValue());
+            comma = ",";
+        }
+        return out.append("},\"pruned\":").append(stats.pruned()).append("}\n").toString();
+    }
+
+    /**
+     * Writes a JSON string in ASCII: everything outside printable ASCII as {@code \}{@code uXXXX},
+     * which also keeps an unpaired surrogate from turning into an invalid UTF-8 byte.
+     */
+    static StringBuilder jsonString(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c >= 0x7f) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
+    static String prometheus(Broadcaster.Stats stats) {
+        StringBuilder out = new StringBuilder(512);
+        family(out, "jdksse_subscribers", "gauge", "Open event streams.");
+        out.append("jdksse_subscribers ").append(stats.subscribers()).append('\n');
+        family(out, "jdksse_topic_subscribers", "gauge", "Open event streams per topic.");
+        labelled(out, "jdksse_topic_subscribers", "topic", stats.topics());
+        family(out, "jdksse_published_total", "counter", "Events published.");
+        out.append("jdksse_published_total ").append(stats.published()).append('\n');
+        family(out, "jdksse_delivered_total", "counter", "Events written to subscribers.");
+        out.append("jdksse_delivered_total ").append(stats.delivered()).append('\n');
+        family(out, "jdksse_dropped_total", "counter", "Subscribers dropped, by reason.");
+        labelled(out, "jdksse_dropped_total", "reason", stats.dropped());
+        family(out, "jdksse_pruned_total", "counter", "Dead subscribers removed.");
+        out.append("jdksse_pruned_total ").append(stats.pruned()).append('\n');
+        return out.toString();
+    }
+
+    private static void family(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void labelled(StringBuilder out, String name, String label, Map<String, ? extends Number> values) {
+        for (var entry : new TreeMap<>(values).entrySet()) {
+            out.append(name).append('{').append(label).append("=\"");
+            labelValue(out, entry.getKey());
+            out.append("\"} ").append(entry.getValue()).append('\n');
+        }
+    }
+
+    /**
+     * Escapes a label value as the text format requires: backslash, double quote and line feed.
+     * A CR or an unpaired surrogate is replaced, since the format has no escape for them and
+     * scrapers split lines on CR too.
+     */
+    static void labelValue(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '"' -> out.append("\\\"");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append('\uFFFD');
+                default -> {
+                    if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < value.length()
+                            && Character.isLowSurrogate(value.charAt(i + 1)))) {
+                        out.append('\uFFFD');
+                    } else if (Character.isHighSurrogate(c)) {
+                        out.append(c).append(value.charAt(++i));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -109,7 +109,104 @@ async function reconnectWithLastEventId() {
   }
 }
 
+/** Reads an SSE response body with eventsource-parser and returns the events' data. */
+async function sseData(res) {
+  const { createParser } = await import('eventsource-parser');
+  const out = [];
+  const parser = createParser({ onEvent: (m) => out.push(m.data) });
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }));
+  return out;
+}
+
+async function stocksTableUpdates() {
+  const base = env('STOCKS_URL');
+  // An independent subscriber next to the page: every price the table shows must be one the
+  // server sent for that symbol.
+  const { EventSource } = await import('eventsource');
+  const seen = new Map();
+  const es = new EventSource(`${base}/prices`);
+  es.addEventListener('price', (e) => {
+    const q = JSON.parse(e.data);
+    if (!seen.has(q.symbol)) seen.set(q.symbol, new Set());
+    seen.get(q.symbol).add(q.price.toFixed(2));
+  });
+  const page = await newPage();
+  try {
+    await page.goto(base + '/');
+    const symbols = await page.$$eval('#prices tr[data-symbol]', (rows) => rows.map((r) => r.dataset.symbol));
+    if (symbols.length < 2) throw new Error(`the table has ${symbols.length} symbol rows`);
+    await page.evaluate(() => {
+      window.updates = 0;
+      new MutationObserver((ms) => { window.updates += ms.length; })
+        .observe(document.getElementById('prices'), { subtree: true, childList: true, characterData: true });
+    });
+    const read = () => page.$$eval('#prices tr[data-symbol]', (rows) => rows.map((r) => [r.dataset.symbol, r.querySelector('.price').textContent, r.querySelector('.change').textContent]));
+    await waitFor(async () => (await read()).every(([, p]) => /^\d+\.\d\d$/.test(p)), 10_000, 'every row shows a price');
+    const first = await read();
+    // Prices move every second; within a few seconds at least one row must show a new price.
+    const later = await waitFor(async () => { const r = await read(); return r.some(([, p], i) => p !== first[i][1]) && r; }, 8000, 'a price in the table changes');
+    const updates = await page.evaluate(() => window.updates);
+    await sleep(200);
+    for (const [sym, price] of later) {
+      if (!seen.get(sym)?.has(price)) throw new Error(`the table shows ${sym} ${price}, a price the server never sent for it (seen: ${[...(seen.get(sym) ?? [])].join(', ')})`);
+    }
+    if (page.jsErrors.length) throw new Error(`page errors: ${page.jsErrors.join('; ')}`);
+    await page.screenshot({ path: path.join(env('BUILD_DIR'), 'stocks.png') });
+    return `${symbols.length} rows; ${updates} DOM updates; first ${first.map((r) => r.slice(0, 2).join(' ')).join(', ')}; later ${later.map((r) => r.slice(0, 2).join(' ')).join(', ')}; each shown price was sent by the server`;
+  } finally {
+    es.close();
+    await page.close();
+  }
+}
+
+async function llmAnswerAppears() {
+  const base = env('LLMSTREAM_URL');
+  const prompt = `Interop <b>question</b> ${Date.now()}?`;
+  // What the answer must be: the same request read by eventsource-parser, chunks joined.
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: 'demo', stream: true, messages: [{ role: 'user', content: prompt }] }),
+  });
+  if (!String(res.headers.get('content-type')).startsWith('text/event-stream')) throw new Error(`stream content-type ${res.headers.get('content-type')}`);
+  const data = await sseData(res);
+  if (data.at(-1) !== '[DONE]') throw new Error(`the stream did not end with [DONE]: ${JSON.stringify(data.slice(-2))}`);
+  const expected = data.slice(0, -1).map((d) => JSON.parse(d).choices[0].delta.content ?? '').join('');
+  if (!expected.includes(prompt)) throw new Error(`the streamed answer does not quote the prompt: ${expected.slice(0, 120)}`);
+
+  const page = await newPage();
+  try {
+    await page.goto(base + '/');
+    await page.fill('#prompt', prompt);
+    // Record every text the answer shows, from the page itself, as it changes.
+    await page.evaluate(() => {
+      window.states = [];
+      const answer = document.getElementById('answer');
+      new MutationObserver(() => { window.states.push([performance.now(), answer.textContent]); })
+        .observe(answer, { subtree: true, childList: true, characterData: true });
+    });
+    await page.click('#ask');
+    await waitFor(() => page.$eval('#answer', (a, e) => a.textContent === e, expected), 30_000, 'the whole answer is shown');
+    const states = (await page.evaluate(() => window.states)).filter(([, t]) => t !== '');
+    const distinct = [...new Set(states.map(([, t]) => t))];
+    for (let k = 1; k < distinct.length; k++) {
+      if (!distinct[k].startsWith(distinct[k - 1])) throw new Error(`the answer did not grow by appending: ${JSON.stringify(distinct[k - 1].slice(-30))} then ${JSON.stringify(distinct[k].slice(-30))}`);
+    }
+    if (distinct.length < 10) throw new Error(`the answer appeared in ${distinct.length} step(s), not progressively`);
+    const spanMs = states.at(-1)[0] - states[0][0];
+    const bold = await page.$$eval('#answer b', (b) => b.length);
+    if (bold) throw new Error('markup from the prompt was rendered in the answer');
+    if (page.jsErrors.length) throw new Error(`page errors: ${page.jsErrors.join('; ')}`);
+    await page.screenshot({ path: path.join(env('BUILD_DIR'), 'llm.png') });
+    return `answer of ${expected.length} chars appeared in ${distinct.length} growing steps over ${spanMs.toFixed(0)} ms, equal to the ${data.length - 1} streamed chunks joined; prompt markup shown as text`;
+  } finally {
+    await page.close();
+  }
+}
+
 await runChecks([
+  { name: 'browser: stocks page table updates from price events', fn: stocksTableUpdates, timeoutMs: 40_000 },
+  { name: 'browser: LLM page shows the answer appearing token by token', fn: llmAnswerAppears, timeoutMs: 60_000 },
   { name: 'browser: EventSource reconnects after the stream ends and resumes with Last-Event-ID', fn: reconnectWithLastEventId, timeoutMs: 60_000 },
 ], {
   cleanup: async () => { if (browser) await browser.close(); },

@@ -1,0 +1,121 @@
+package org.jdksse.examples;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One example run as a user runs it, {@code java -cp build/jdk-sse.jar examples/X.java PORT},
+ * with the JDK that runs the tests. Its output is kept line by line, so that a test can wait for a
+ * line (the startup line, a log line) without sleeping, and show the whole output when it fails.
+ */
+final class ExampleProcess implements AutoCloseable {
+    final String name;
+    final int port;
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean exited;
+
+    private ExampleProcess(String name, int port, Process process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    static ExampleProcess start(String name) throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", "build/jdk-sse.jar", "examples/" + name + ".java", Integer.toString(port))
+                .redirectErrorStream(true).start();
+        ExampleProcess example = new ExampleProcess(name, port, process);
+        Thread.ofPlatform().daemon().name(name + "-output").start(example::readOutput);
+        return example;
+    }
+
+    private void readOutput() {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                lock.lock();
+                try {
+                    lines.add(line);
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException destroyed) {
+            // The process is gone: its output ends here.
+        } finally {
+            lock.lock();
+            try {
+                exited = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Waits until the example prints its startup line with its port (source-file mode compiles first). */
+    ExampleProcess awaitStarted() throws InterruptedException {
+        awaitLine(Pattern.compile(Pattern.quote(name) + " on http://localhost:" + port + "/.*"), Duration.ofSeconds(60));
+        return this;
+    }
+
+    /** Returns the first output line that matches, waiting at most this long; fails with the whole output otherwise. */
+    Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            for (int seen = 0; ; ) {
+                for (; seen < lines.size(); seen++) {
+                    Matcher m = pattern.matcher(lines.get(seen));
+                    if (m.matches()) {
+                        return m;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (exited || left <= 0) {
+                    throw new AssertionError(name + (exited ? " exited" : " printed no line matching " + pattern + " within " + timeout)
+                            + "; its output:\n" + String.join("\n", lines));
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    String output() {
+        lock.lock();
+        try {
+            return String.join("\n", lines);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

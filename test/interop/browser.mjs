@@ -204,7 +204,54 @@ async function llmAnswerAppears() {
   }
 }
 
+async function consoleShowsPublishedEvents() {
+  const hub = env('HUB_URL');
+  const topic = 'demo';
+  const page = await newPage();
+  try {
+    await page.goto(hub + '/');
+    await page.fill('#topics', topic);
+    await page.click('#subscribe');
+    await waitFor(() => page.$eval('#state', (e) => e.textContent.startsWith('open')), 10_000, 'the console says its subscription is open');
+    const rows = () => page.$$eval('#log tr.event', (trs) => trs.map((tr) => ({
+      type: tr.querySelector('.type').textContent, id: tr.querySelector('.id').textContent, data: tr.querySelector('.data').textContent })));
+
+    // One event published from outside (the HTTP API), several through the page's own form.
+    const want = [];
+    const outside = { type: 'message', data: 'hello from the interop test, published with POST /events' };
+    want.push({ type: outside.type, id: await publish(hub, topic, outside.data), data: outside.data });
+    const viaForm = [
+      { type: 'price', data: '{"symbol":"JDK","price":25.00,"change":+4.00}' },
+      { type: 'message', data: 'two lines:\n  the second starts with two spaces' },
+      { type: 'chat', data: '<img src=x onerror="window.pwned=1"> shown as text, never as markup' },
+      { type: 'message', data: 'astral 😀 and U+2028 [\u2028] are data' },
+    ];
+    await page.fill('#topic', topic);
+    for (const e of viaForm) {
+      const before = await page.$eval('#status', (x) => x.textContent);
+      await page.fill('#event', e.type === 'message' ? '' : e.type);
+      await page.fill('#data', e.data);
+      await page.click('#publish');
+      const status = await waitFor(async () => { const t = await page.$eval('#status', (x) => x.textContent); return t !== before && t !== 'publishing' && t; }, 5000, 'the publish status');
+      const m = /^published, id (\S+)$/.exec(status);
+      if (!m) throw new Error(`the console's publish answered: ${status}`);
+      want.push({ type: e.type, id: m[1], data: e.data });
+    }
+    const got = await waitFor(async () => { const r = await rows(); return r.length >= want.length && r; }, 5000, `${want.length} rows in the console`);
+    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`console rows: ${JSON.stringify(got)}; want ${JSON.stringify(want)}`);
+    if (await page.$$eval('#log img', (x) => x.length)) throw new Error('an img element from event data was created in the console');
+    if (await page.evaluate(() => window.pwned)) throw new Error('event data ran as script in the console');
+    if (page.jsErrors.length) throw new Error(`page errors: ${page.jsErrors.join('; ')}`);
+    const out = path.join(env('BUILD_DIR'), 'console.png');
+    await page.screenshot({ path: out, fullPage: true });
+    return `${got.length} events shown with type, id and data (1 published from outside, ${viaForm.length} through the page's form; markup shown as text); screenshot ${path.relative(process.cwd() + '/../..', out)}`;
+  } finally {
+    await page.close();
+  }
+}
+
 await runChecks([
+  { name: 'browser: hub console subscribes and shows published events', fn: consoleShowsPublishedEvents, timeoutMs: 40_000 },
   { name: 'browser: stocks page table updates from price events', fn: stocksTableUpdates, timeoutMs: 40_000 },
   { name: 'browser: LLM page shows the answer appearing token by token', fn: llmAnswerAppears, timeoutMs: 60_000 },
   { name: 'browser: EventSource reconnects after the stream ends and resumes with Last-Event-ID', fn: reconnectWithLastEventId, timeoutMs: 60_000 },

@@ -1,0 +1,180 @@
+package org.jdksse.hub;
+
+import static org.jdksse.ScriptedServer.status;
+import static org.jdksse.ScriptedServer.stream;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jdksse.MessageEvent;
+import org.jdksse.ScriptedServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The {@code listen} command against a scripted server, in process and as {@code java -jar}. */
+@Timeout(60)
+class ListenTest {
+
+    /** One run of the command with its exit code and what it printed. */
+    private record Run(int code, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    private static Run listen(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Listen.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void printsOneJsonLinePerEventAndExitsZeroOnNoContent() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(stream(
+                "retry: 10\ndata: hello\n\n",
+                "event: price\nid: 7\ndata: {\"AAPL\": 1}\ndata: line two\n\n",
+                ": heartbeat\n\n",
+                "data: tab\there é 𝄞\n\n"))) {
+            Run run = listen(server.uri("/events").toString());
+            assertEquals(0, run.code(), run.err());
+            assertEquals("""
+                    {"type":"message","data":"hello","id":""}
+                    {"type":"price","data":"{\\"AAPL\\": 1}\\nline two","id":"7"}
+                    {"type":"message","data":"tab\\there é 𝄞","id":"7"}
+                    """, run.out());
+            assertEquals(List.of("listen: the server ended the stream; reconnecting"), run.errLines());
+        }
+    }
+
+    @Test
+    void sendsLastEventIdAndHeadersFromTheCommandLine() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(status(204, null, ""))) {
+            Run run = listen("--last-event-id", "41", server.uri("/events?topic=a").toString(),
+                    "--header", "Authorization: Bearer s3cret", "--header", "X-Trace:abc");
+            assertEquals(0, run.code(), run.err());
+            ScriptedServer.Request request = server.requests().get(0);
+            assertEquals("/events?topic=a", request.path());
+            assertEquals("41", request.header("Last-Event-ID"));
+            assertEquals("Bearer s3cret", request.header("Authorization"));
+            assertEquals("abc", request.header("X-Trace"));
+        }
+    }
+
+    @Test
+    void fatalStatusExitsOneWithAOneLineReason() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(status(404, "text/plain", "no such topic\n"))) {
+            Run run = listen(server.uri("/nope").toString());
+            assertEquals(1, run.code());
+            assertEquals("", run.out());
+            assertEquals(List.of("listen: HTTP 404 from " + server.uri("/nope")), run.errLines());
+            assertEquals(1, server.requests().size());
+        }
+    }
+
+    @Test
+    void wrongContentTypeExitsOneWithAOneLineReason() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(status(200, "text/html", "<p>hi</p>"))) {
+            Run run = listen(server.uri("/").toString());
+            assertEquals(1, run.code());
+            assertEquals(1, run.errLines().size(), run.err());
+            assertTrue(run.err().contains("text/html") && run.err().contains("is not text/event-stream"), run.err());
+        }
+    }
+
+    @Test
+    void badArgumentsPrintTheReasonAndUsageAndExitTwo() {
+        String[][] bad = {
+            {},
+            {"--bogus", "http://127.0.0.1:1/"},
+            {"http://127.0.0.1:1/a", "http://127.0.0.1:1/b"},
+            {"http://127.0.0.1:1/", "--header", "NoColon"},
+            {"http://127.0.0.1:1/", "--header", "Bad Name: x"},
+            {"http://127.0.0.1:1/", "--last-event-id"},
+            {"http://127.0.0.1:1/", "--last-event-id", "a\nb"},
+            {"ftp://127.0.0.1/"},
+            {"not a url"},
+        };
+        for (String[] args : bad) {
+            Run run = listen(args);
+            String label = String.join(" ", args);
+            assertEquals(2, run.code(), label);
+            assertEquals(2, run.errLines().size(), label + ": " + run.err());
+            assertTrue(run.errLines().get(0).startsWith("listen: "), label + ": " + run.err());
+            assertEquals(Listen.USAGE, run.errLines().get(1), label);
+        }
+    }
+
+    @Test
+    void helpPrintsUsageAndExitsZero() {
+        Run run = listen("--help");
+        assertEquals(0, run.code());
+        assertEquals(Listen.USAGE + "\n", run.out());
+    }
+
+    @Test
+    void jsonEscapesQuotesBackslashesAndControlCharacters() {
+        MessageEvent event = new MessageEvent("t\"q", "a\\b\r\n\t\b\f\u0001\u007f\u2028x", "i");
+        assertEquals("{\"type\":\"t\\\"q\",\"data\":\"a\\\\b\\r\\n\\t\\b\\f\\u0001\\u007f\\u2028x\",\"id\":\"i\"}\n", Listen.json(event));
+    }
+
+    @Test
+    void jarFlushesEachLineAndExitsZeroOnNoContent() throws Exception {
+        Path jar = Path.of("build/jdk-sse.jar");
+        assertTrue(Files.isRegularFile(jar), "make test builds " + jar);
+        CountDownLatch firstLineRead = new CountDownLatch(1);
+        // The first stream stays open until the test has read the first line, which proves the flush.
+        ScriptedServer.Script holdingFirst = (exchange, server) -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write("retry: 10\nid: 1\ndata: first\n\n".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            firstLineRead.await(30, TimeUnit.SECONDS);
+        };
+        try (ScriptedServer server = ScriptedServer.start(holdingFirst, stream("id: 2\ndata: second\n\n"))) {
+            String java = ProcessHandle.current().info().command().orElseThrow();
+            Process process = new ProcessBuilder(java, "-jar", jar.toString(), "listen", server.uri("/events").toString())
+                    .redirectError(ProcessBuilder.Redirect.PIPE)
+                    .start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("{\"type\":\"message\",\"data\":\"first\",\"id\":\"1\"}", out.readLine());
+                assertTrue(process.isAlive());
+                firstLineRead.countDown();
+                assertEquals("{\"type\":\"message\",\"data\":\"second\",\"id\":\"2\"}", out.readLine());
+                assertEquals(null, out.readLine());
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(0, process.exitValue(), new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
+                assertEquals("2", server.requests().get(2).header("Last-Event-ID"));
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void jarExitsOneOnAFatalError() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(status(500, "text/plain", "boom"))) {
+            String java = ProcessHandle.current().info().command().orElseThrow();
+            Process process = new ProcessBuilder(java, "-jar", "build/jdk-sse.jar", "listen", server.uri("/x").toString()).start();
+            try {
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(1, process.exitValue());
+                String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals("listen: HTTP 500 from " + server.uri("/x") + "\n", err);
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -113,35 +113,36 @@ final class Hub {
                 }
             }
             case "/" -> {
-                if (get(exchange)) {
+                if (readOnly(exchange)) {
                     CONSOLE.serve(exchange);
                 }
             }
             case "/stats" -> {
-                if (get(exchange)) {
-                    send(exchange, "application/json", StatsFormat.json(broadcaster.stats()));
+                if (readOnly(exchange)) {
+                    send(exchange, 200, "application/json", StatsFormat.json(broadcaster.stats()));
                 }
             }
             case "/metrics" -> {
-                if (get(exchange)) {
-                    send(exchange, StatsFormat.PROMETHEUS_TYPE, StatsFormat.prometheus(broadcaster.stats()));
+                if (readOnly(exchange)) {
+                    send(exchange, 200, StatsFormat.PROMETHEUS_TYPE, StatsFormat.prometheus(broadcaster.stats()));
                 }
             }
             case "/healthz" -> {
-                if (get(exchange)) {
-                    Sse.respond(exchange, 200, "ok");
+                if (readOnly(exchange)) {
+                    send(exchange, 200, "text/plain; charset=utf-8", "ok\n");
                 }
             }
             default -> Sse.respond(exchange, 404, "not found; the hub serves /events, /, /stats, /metrics, /healthz");
         }
     }
 
-    /** Answers 405 unless the request is a GET, and says whether it was. */
-    private static boolean get(HttpExchange exchange) throws IOException {
-        if (exchange.getRequestMethod().equals("GET")) {
+    /** Answers 405 unless the request is a GET or HEAD (monitors probe with HEAD), and says whether it was. */
+    private static boolean readOnly(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
             return true;
         }
-        notAllowed(exchange, "GET", "only GET is allowed here");
+        notAllowed(exchange, "GET, HEAD", "only GET and HEAD are allowed here");
         return false;
     }
 
@@ -150,13 +151,21 @@ final class Hub {
         Sse.respond(exchange, 405, reason);
     }
 
-    private static void send(HttpExchange exchange, String type, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    private static void send(HttpExchange exchange, int status, String type, String text) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        send(exchange, status, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a complete body, or for HEAD only the headers (the JDK refuses a length there). */
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
         try (exchange) {
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+            }
         }
     }
 
@@ -252,10 +261,7 @@ final class Hub {
             headers.set("X-Content-Type-Options", "nosniff");
             headers.set("Referrer-Policy", "no-referrer");
             headers.set("Cache-Control", "no-cache");
-            try (exchange) {
-                exchange.sendResponseHeaders(200, page.length);
-                exchange.getResponseBody().write(page);
-            }
+            send(exchange, 200, page);
         }
     }
 }

@@ -1,0 +1,150 @@
+package org.jdksse.hub;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpPrincipal;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An exchange made by hand, so that a handler can be called with a remote address no test could
+ * connect from (such as 192.0.2.1, a documentation address): no packet is sent anywhere.
+ */
+final class FakeExchange extends HttpExchange {
+    private final String method;
+    private final URI uri;
+    private final InetSocketAddress remote;
+    private final Headers requestHeaders = new Headers();
+    private final Headers responseHeaders = new Headers();
+    private final Map<String, Object> attributes = new HashMap<>();
+    private InputStream in;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private int status = -1;
+    private boolean closed;
+
+    FakeExchange(String method, String target, String remoteAddress, String body) throws Exception {
+        this.method = method;
+        this.uri = new URI(target);
+        // getByName with an address literal parses it: no lookup, no traffic.
+        this.remote = new InetSocketAddress(InetAddress.getByName(remoteAddress), 40000);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        this.in = new ByteArrayInputStream(bytes);
+        requestHeaders.set("Content-Length", Integer.toString(bytes.length));
+    }
+
+    FakeExchange header(String name, String value) {
+        requestHeaders.set(name, value);
+        return this;
+    }
+
+    int status() {
+        return status;
+    }
+
+    String body() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public Headers getRequestHeaders() {
+        return requestHeaders;
+    }
+
+    @Override
+    public Headers getResponseHeaders() {
+        return responseHeaders;
+    }
+
+    @Override
+    public URI getRequestURI() {
+        return uri;
+    }
+
+    @Override
+    public String getRequestMethod() {
+        return method;
+    }
+
+    @Override
+    public HttpContext getHttpContext() {
+        return null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public InputStream getRequestBody() {
+        return in;
+    }
+
+    @Override
+    public OutputStream getResponseBody() {
+        return out;
+    }
+
+    @Override
+    public void sendResponseHeaders(int code, long length) {
+        if (status != -1) {
+            throw new IllegalStateException("headers sent twice");
+        }
+        status = code;
+    }
+
+    @Override
+    public InetSocketAddress getRemoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public int getResponseCode() {
+        return status;
+    }
+
+    @Override
+    public InetSocketAddress getLocalAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    }
+
+    @Override
+    public String getProtocol() {
+        return "HTTP/1.1";
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return attributes.get(name);
+    }
+
+    @Override
+    public void setAttribute(String name, Object value) {
+        attributes.put(name, value);
+    }
+
+    @Override
+    public void setStreams(InputStream i, OutputStream o) {
+        if (i != null) {
+            in = i;
+        }
+    }
+
+    @Override
+    public HttpPrincipal getPrincipal() {
+        return null;
+    }
+}

@@ -1,0 +1,129 @@
+package org.jdksse.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HubOptionsTest {
+
+    private static HubOptions parse(String... args) throws Exception {
+        return HubOptions.parse(args, Map.of());
+    }
+
+    private static String refusal(String... args) {
+        return assertThrows(HubOptions.UsageException.class, () -> HubOptions.parse(args, Map.of())).getMessage();
+    }
+
+    @Test
+    void defaultsListenOnLoopbackPort8080WithoutToken() throws Exception {
+        HubOptions options = parse();
+        assertEquals("127.0.0.1", options.host());
+        assertEquals(8080, options.port());
+        assertEquals(-1, options.history());
+        assertNull(options.heartbeat());
+        assertEquals(0, options.maxSubscribers());
+        assertEquals(List.of(), options.corsOrigins());
+        assertNull(options.publishToken());
+    }
+
+    @Test
+    void everyFlagIsParsed() throws Exception {
+        HubOptions options = parse("--host", "0.0.0.0", "--port", "9000", "--history", "50", "--heartbeat", "5",
+                "--max-subscribers", "10", "--cors-origin", "https://a.example", "--publish-token", "s3cret");
+        assertEquals("0.0.0.0", options.host());
+        assertEquals(9000, options.port());
+        assertEquals(50, options.history());
+        assertEquals(Duration.ofSeconds(5), options.heartbeat());
+        assertEquals(10, options.maxSubscribers());
+        assertEquals(List.of("https://a.example"), options.corsOrigins());
+        assertEquals("s3cret", options.publishToken());
+    }
+
+    @Test
+    void flagsAcceptTheEqualsForm() throws Exception {
+        HubOptions options = parse("--port=9001", "--heartbeat=0", "--publish-token=a=b");
+        assertEquals(9001, options.port());
+        assertEquals(Duration.ZERO, options.heartbeat());
+        assertEquals("a=b", options.publishToken());
+    }
+
+    @Test
+    void corsOriginRepeatsAndAcceptsTheWildcard() throws Exception {
+        HubOptions options = parse("--cors-origin", "https://a.example", "--cors-origin", "http://localhost:3000",
+                "--cors-origin", "*");
+        assertEquals(List.of("https://a.example", "http://localhost:3000", "*"), options.corsOrigins());
+    }
+
+    @Test
+    void unknownFlagIsRefusedByName() {
+        assertEquals("unknown flag: --prot", refusal("--prot", "9000"));
+        assertEquals("unexpected argument: 9000", refusal("9000"));
+    }
+
+    @Test
+    void flagWithoutValueIsRefused() {
+        assertEquals("--port needs a value", refusal("--port"));
+    }
+
+    @Test
+    void outOfRangeOrNonNumericValuesAreRefused() {
+        assertTrue(refusal("--port", "65536").startsWith("--port needs a whole number from 0 to 65535"));
+        assertTrue(refusal("--port", "-1").startsWith("--port needs a whole number"));
+        assertTrue(refusal("--history", "many").startsWith("--history needs a whole number"));
+        assertTrue(refusal("--heartbeat", "-5").startsWith("--heartbeat needs a whole number"));
+        assertTrue(refusal("--max-subscribers", "0").startsWith("--max-subscribers needs a whole number from 1"));
+    }
+
+    @Test
+    void aFlagGivenTwiceIsRefused() {
+        assertEquals("--port given twice", refusal("--port", "1", "--port", "2"));
+    }
+
+    @Test
+    void corsOriginWithAPathIsRefused() {
+        assertTrue(refusal("--cors-origin", "https://a.example/app").startsWith("--cors-origin needs an origin"));
+        assertTrue(refusal("--cors-origin", "a.example").startsWith("--cors-origin needs an origin"));
+    }
+
+    @Test
+    void tokenWithSpacesOrEmptyIsRefused() {
+        assertTrue(refusal("--publish-token", "two words").contains("printable ASCII"));
+        assertTrue(refusal("--publish-token=").contains("printable ASCII"));
+    }
+
+    @Test
+    void tokenComesFromTheEnvironmentWhenTheFlagIsAbsent() throws Exception {
+        assertEquals("fromenv", HubOptions.parse(new String[0], Map.of("JDKSSE_PUBLISH_TOKEN", "fromenv")).publishToken());
+        assertEquals("flag", HubOptions.parse(new String[] {"--publish-token", "flag"},
+                Map.of("JDKSSE_PUBLISH_TOKEN", "fromenv")).publishToken());
+        assertNull(HubOptions.parse(new String[0], Map.of("JDKSSE_PUBLISH_TOKEN", "")).publishToken());
+    }
+
+    @Test
+    void helpIsRecognisedAnywhere() {
+        assertThrows(HubOptions.HelpRequested.class, () -> parse("--help"));
+        assertThrows(HubOptions.HelpRequested.class, () -> parse("--port", "1", "--help"));
+    }
+
+    @Test
+    void usageNamesEveryFlag() {
+        for (String flag : List.of("--host", "--port", "--history", "--heartbeat", "--max-subscribers",
+                "--cors-origin", "--publish-token", "JDKSSE_PUBLISH_TOKEN", "--help")) {
+            assertTrue(HubOptions.USAGE.contains(flag), flag);
+        }
+    }
+
+    @Test
+    void toStringHidesTheToken() throws Exception {
+        String text = parse("--publish-token", "s3cret").toString();
+        assertFalse(text.contains("s3cret"), text);
+        assertTrue(text.contains("publishToken=set"), text);
+    }
+}

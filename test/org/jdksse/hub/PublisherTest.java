@@ -1,0 +1,113 @@
+package org.jdksse.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who may publish, tested through the hub's router with hand-made exchanges (remote addresses no
+ * test can connect from), and the strict form decoding.
+ */
+class PublisherTest {
+    /** A documentation address (RFC 5737): nothing is ever sent to it. */
+    private static final String REMOTE = "192.0.2.1";
+
+    private static FakeExchange publishFrom(String remote) throws Exception {
+        return new FakeExchange("POST", "/events?topic=t", remote, "data=x")
+                .header("Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    private static Hub start(String... flags) throws Exception {
+        String[] args = java.util.Arrays.copyOf(flags, flags.length + 2);
+        args[flags.length] = "--port";
+        args[flags.length + 1] = "0";
+        return Hub.start(HubOptions.parse(args, Map.of()));
+    }
+
+    @Test
+    void nonLoopbackPublisherWithoutATokenIsRefused403() throws Exception {
+        Hub hub = start();
+        try {
+            FakeExchange exchange = publishFrom(REMOTE);
+            hub.handler().handle(exchange);
+            assertEquals(403, exchange.status());
+            assertTrue(exchange.body().startsWith("publishing is open to loopback clients only"), exchange.body());
+            assertTrue(exchange.closed());
+            assertEquals(0, hub.broadcaster().stats().published());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
+    void loopbackPublishersWithoutATokenAreAccepted() throws Exception {
+        // The control for the test above: the same exchange from loopback publishes.
+        Hub hub = start();
+        try {
+            for (String loopback : List.of("127.0.0.1", "127.8.9.10", "::1")) {
+                FakeExchange exchange = publishFrom(loopback);
+                hub.handler().handle(exchange);
+                assertEquals(200, exchange.status(), loopback + ": " + exchange.body());
+            }
+            assertEquals(3, hub.broadcaster().stats().published());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
+    void nonLoopbackPublisherNeedsTheTokenWhenOneIsConfigured() throws Exception {
+        Hub hub = start("--publish-token", "s3cret");
+        try {
+            FakeExchange without = publishFrom(REMOTE);
+            hub.handler().handle(without);
+            assertEquals(401, without.status());
+            FakeExchange loopbackWithout = publishFrom("127.0.0.1");
+            hub.handler().handle(loopbackWithout);
+            assertEquals(401, loopbackWithout.status(), "a token binds loopback clients too");
+            assertEquals(0, hub.broadcaster().stats().published());
+
+            FakeExchange with = publishFrom(REMOTE).header("Authorization", "Bearer s3cret");
+            hub.handler().handle(with);
+            assertEquals(200, with.status(), with.body());
+            FakeExchange lowerCaseScheme = publishFrom(REMOTE).header("Authorization", "bearer s3cret");
+            hub.handler().handle(lowerCaseScheme);
+            assertEquals(200, lowerCaseScheme.status(), "the scheme name is case-insensitive (RFC 9110)");
+            assertEquals(2, hub.broadcaster().stats().published());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
+    void formDecodingTurnsPlusIntoSpaceAndEscapesIntoUtf8() throws Exception {
+        assertEquals(Map.of("a", List.of("x y é"), "b", List.of(""), "c", List.of("1", "2")),
+                Publisher.form("a=x+y%20%C3%A9&b&&c=1&c=2&", "form"));
+        assertEquals(Map.of("é", List.of("😀")), Publisher.form("%C3%A9=😀", "form"));
+        assertEquals(Map.of(), Publisher.form("", "form"));
+    }
+
+    @Test
+    void formDecodingRefusesBrokenEscapesAndNonUtf8() {
+        for (String bad : List.of("a=%", "a=%4", "a=%zz", "a=%FF", "a=%C3", "a=%ED%A0%80", "%C0%AF=1")) {
+            Publisher.Refusal refusal = assertThrows(Publisher.Refusal.class, () -> Publisher.form(bad, "form body"), bad);
+            assertEquals(400, refusal.status, bad);
+        }
+    }
+
+    @Test
+    void topicNamesMustBeShortNonEmptyAndFreeOfControlCharacters() {
+        assertNull(Publisher.topicProblem("prices/AAPL é 😀"));
+        assertNull(Publisher.topicProblem("a".repeat(Publisher.TOPIC_LIMIT)));
+        assertEquals("topic must not be empty", Publisher.topicProblem(""));
+        assertTrue(Publisher.topicProblem("a".repeat(Publisher.TOPIC_LIMIT + 1)).startsWith("topic must be at most"));
+        for (String bad : List.of("a\nb", "a\rb", "a\u0000", "\u007f", "\u0085")) {
+            assertEquals("topic must not contain control characters", Publisher.topicProblem(bad), bad);
+        }
+    }
+}

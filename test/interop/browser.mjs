@@ -250,7 +250,66 @@ async function consoleShowsPublishedEvents() {
   }
 }
 
+// Two chat users, one page each, shared by the two chat checks.
+let chatPages = null;
+async function chatUsers() {
+  if (chatPages) return chatPages;
+  const base = env('CHAT_URL');
+  const pages = [await newPage(), await newPage()];
+  for (const p of pages) await p.goto(base + '/');
+  const ids = [];
+  for (const p of pages) ids.push(await waitFor(() => p.$eval('#me', (e) => e.textContent), 10_000, 'the page shows its user id (the first event, user)'));
+  if (ids[0] === ids[1]) throw new Error(`both pages got user id ${ids[0]}`);
+  chatPages = pages.map((page, k) => ({ page, id: ids[k] }));
+  return chatPages;
+}
+const messages = (page) => page.$$eval('#messages .message', (ps) => ps.map((p) => p.textContent));
+async function say(user, text) {
+  await user.page.fill('#text', text);
+  await user.page.click('#send');
+}
+async function expectMessage(user, text, what) {
+  await waitFor(async () => (await messages(user.page)).includes(text), 5000, `${what}: ${JSON.stringify(text)}`);
+}
+
+async function chatExchange() {
+  const [a, b] = await chatUsers();
+  const stamp = Date.now();
+  await say(a, `hello from A ${stamp}`);
+  await expectMessage(b, `<User#${a.id}>: hello from A ${stamp}`, 'B receives A\'s message');
+  await say(b, `hi A, B here ${stamp}`);
+  await expectMessage(a, `<User#${b.id}>: hi A, B here ${stamp}`, 'A receives B\'s reply');
+  await sleep(300);
+  const [ma, mb] = [await messages(a.page), await messages(b.page)];
+  const wantA = [`<You>: hello from A ${stamp}`, `<User#${b.id}>: hi A, B here ${stamp}`];
+  const wantB = [`<User#${a.id}>: hello from A ${stamp}`, `<You>: hi A, B here ${stamp}`];
+  if (JSON.stringify(ma) !== JSON.stringify(wantA)) throw new Error(`A shows ${JSON.stringify(ma)}, want ${JSON.stringify(wantA)} (no echo of its own message)`);
+  if (JSON.stringify(mb) !== JSON.stringify(wantB)) throw new Error(`B shows ${JSON.stringify(mb)}, want ${JSON.stringify(wantB)}`);
+  return `User#${a.id} and User#${b.id} exchanged messages; each page shows exactly its own and the other's line, none echoed back`;
+}
+
+async function chatMarkupIsText() {
+  const [a, b] = await chatUsers();
+  const evil = ['<img src=x onerror="window.pwned=1">', '<b>bold?</b> <script>window.pwned=2</script>', '<a href="javascript:window.pwned=3">link</a> &amp; &lt;'];
+  for (const text of evil) {
+    await say(a, text);
+    await expectMessage(b, `<User#${a.id}>: ${text}`, 'B shows the markup as text');
+  }
+  await sleep(300);
+  for (const [name, u] of [['A', a], ['B', b]]) {
+    const elements = await u.page.$$eval('#messages img, #messages b, #messages script, #messages a', (x) => x.map((e) => e.tagName));
+    if (elements.length) throw new Error(`page ${name} created elements from message text: ${elements.join(', ')}`);
+    if (await u.page.evaluate(() => window.pwned)) throw new Error(`message text ran as script on page ${name}`);
+    if (u.page.jsErrors.length) throw new Error(`page ${name} errors: ${u.page.jsErrors.join('; ')}`);
+    if (u.page.dialogs.length) throw new Error(`page ${name} opened dialogs: ${u.page.dialogs.join('; ')}`);
+  }
+  await b.page.screenshot({ path: path.join(env('BUILD_DIR'), 'chat.png') });
+  return `${evil.length} messages with img/script/a/b markup shown verbatim as text on the other page; no element created, no script ran on either page`;
+}
+
 await runChecks([
+  { name: 'browser: two chat pages exchange messages', fn: chatExchange, timeoutMs: 40_000 },
+  { name: 'browser: chat shows HTML from a message as text, never as markup', fn: chatMarkupIsText, timeoutMs: 30_000 },
   { name: 'browser: hub console subscribes and shows published events', fn: consoleShowsPublishedEvents, timeoutMs: 40_000 },
   { name: 'browser: stocks page table updates from price events', fn: stocksTableUpdates, timeoutMs: 40_000 },
   { name: 'browser: LLM page shows the answer appearing token by token', fn: llmAnswerAppears, timeoutMs: 60_000 },

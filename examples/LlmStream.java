@@ -70,7 +70,7 @@ public class LlmStream {
             send(out, "[DONE]");
             completed.incrementAndGet();
         } catch (IOException | InterruptedException gone) {
-            // The first write after the client left fails (or the server is stopping): stop generating right here.
+            // A write failed, a token or two after the client left (or the server is stopping): stop generating here.
             cancelled.incrementAndGet();
             System.out.println("answer " + n + " cancelled after " + generated + " of " + answer.size() + " tokens: client gone");
         }

@@ -74,7 +74,7 @@ final class ExampleProcess implements AutoCloseable {
 
     /** Waits until the example prints its startup line with its port (source-file mode compiles first). */
     ExampleProcess awaitStarted() throws InterruptedException {
-        awaitLine(Pattern.compile(Pattern.quote(name) + " on http://localhost:" + port + "/.*"), Duration.ofSeconds(60));
+        awaitLine(Pattern.compile(Pattern.quote(name) + " on http://localhost:" + port + "/.*"), Duration.ofSeconds(120));
         return this;
     }
 

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * and checks what it promises through HTTP only. The examples start together (each compiles its
  * own source first) and each test waits for its own; every test has a time bound.
  */
-@Timeout(90)
+@Timeout(180)
 class ExamplesTest {
     private static final List<String> EXAMPLES = List.of("Chat", "Broadcast", "Stocks", "Notifications", "LlmStream", "KeepAlive");
     private static final Map<String, ExampleProcess> RUNNING = new ConcurrentHashMap<>();
@@ -72,17 +73,26 @@ class ExamplesTest {
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
             sources = files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
         }
-        assertTrue(sources.size() >= EXAMPLES.size(), "examples found: " + sources);
+        for (String name : EXAMPLES) {
+            assertTrue(sources.contains(Path.of("examples", name + ".java")), name + " in " + sources);
+        }
         Path classes = Files.createTempDirectory("examples-lint");
-        for (Path source : sources) {
-            // Each file alone, as source-file mode compiles it; and against Java 21, the oldest JDK we support.
+        try {
+            // As the users' javac sees them, and against Java 21, the oldest JDK the project supports.
             for (List<String> release : List.of(List.<String>of(), List.of("--release", "21"))) {
                 List<String> args = new ArrayList<>(release);
-                args.addAll(List.of("-Xlint:all", "-Werror", "-cp", "build/jdk-sse.jar", "-d", classes.toString(), source.toString()));
+                args.addAll(List.of("-Xlint:all", "-Werror", "-cp", "build/jdk-sse.jar", "-d", classes.toString()));
+                sources.forEach(source -> args.add(source.toString()));
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
                 int status = javac.run(print, print, args.toArray(String[]::new));
-                assertEquals(0, status, source + " " + release + ":\n" + out.toString(StandardCharsets.UTF_8));
+                assertEquals(0, status, release + ":\n" + out.toString(StandardCharsets.UTF_8));
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(classes)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
             }
         }
     }
@@ -98,6 +108,131 @@ class ExamplesTest {
                 assertTrue(source.contains("textContent"), name + "'s page shows data with textContent");
             }
         }
+    }
+
+    // ---- Chat ----------------------------------------------------------------------------------
+
+    @Test
+    void chatSendsEachUserItsIdFirstAndDeliversToEveryoneButTheSender() throws Exception {
+        ExampleProcess chat = started("Chat");
+        try (SseClient ann = SseClient.get(chat.port, "/chat"); SseClient bob = SseClient.get(chat.port, "/chat")) {
+            String annId = userId(ann.nextEvent()), bobId = userId(bob.nextEvent());
+            assertFalse(annId.equals(bobId));
+
+            assertEquals("sent", post(chat, "/chat/" + annId, "hello <b>Bob</b>").body().strip());
+            assertEquals("<User#" + annId + ">: hello <b>Bob</b>", bob.nextEvent().data());
+            assertEquals("sent", post(chat, "/chat/" + bobId, "hi Ann").body().strip());
+            // Ann's next event is Bob's answer: her own message never came back to her.
+            assertEquals("<User#" + bobId + ">: hi Ann", ann.nextEvent().data());
+        }
+        String page = get(chat, "/").body();
+        for (String id : List.of("messages", "text", "send", "me")) {
+            assertTrue(page.contains("id=\"" + id + "\""), id + " in " + page);
+        }
+        assertTrue(page.contains("'message'"), "each message is a .message element");
+    }
+
+    @Test
+    void chatRefusesOversizedNonUtf8AndEmptyMessagesAndDeliversNoneOfThem() throws Exception {
+        ExampleProcess chat = started("Chat");
+        try (SseClient ann = SseClient.get(chat.port, "/chat"); SseClient bob = SseClient.get(chat.port, "/chat")) {
+            String annId = userId(ann.nextEvent());
+            userId(bob.nextEvent());
+            HttpResponse<String> tooBig = post(chat, "/chat/" + annId, "x".repeat(4097));
+            assertEquals(413, tooBig.statusCode());
+            assertEquals("message over 4096 bytes\n", tooBig.body());
+            HttpResponse<String> notUtf8 = send(chat, "POST", "/chat/" + annId, new byte[] {'h', 'i', (byte) 0xc3, '('});
+            assertEquals(400, notUtf8.statusCode());
+            assertEquals("message is not UTF-8\n", notUtf8.body());
+            assertEquals(400, post(chat, "/chat/" + annId, "").statusCode());
+            assertEquals(405, get(chat, "/chat/" + annId).statusCode());
+            assertEquals(404, post(chat, "/chat/ann", "hi").statusCode());
+            assertEquals(200, post(chat, "/chat/" + annId, "x".repeat(4096)).statusCode(), "4096 bytes is within the limit");
+            assertEquals("<User#" + annId + ">: " + "x".repeat(4096), bob.nextEvent().data(), "the refused ones were not delivered");
+        }
+    }
+
+    private static String userId(SseClient.Frame first) {
+        assertEquals("user", first.event(), "the first event names the user: " + first);
+        assertTrue(first.data().matches("\\d+"), first.data());
+        return first.data();
+    }
+
+    // ---- Broadcast -----------------------------------------------------------------------------
+
+    @Test
+    void broadcastDeliversToEverySubscriberAndPrunesAKilledOneWithin20Seconds() throws Exception {
+        ExampleProcess broadcast = started("Broadcast");
+        try (SseClient one = SseClient.get(broadcast.port, "/events"); SseClient two = SseClient.get(broadcast.port, "/events")) {
+            assertEquals("connected", one.nextEvent().data());
+            assertEquals("connected", two.nextEvent().data());
+            assertEquals("clients 2", stats(broadcast).group(1));
+
+            assertEquals("msg sent", get(broadcast, "/events/hi").body().strip());
+            assertEquals("hi", one.nextEvent().data());
+            assertEquals("hi", two.nextEvent().data());
+            assertEquals(200, post(broadcast, "/events", "posted too").statusCode());
+            assertEquals("posted too", one.nextEvent().data());
+            assertEquals("posted too", two.nextEvent().data());
+
+            // The second client dies without a word; only the ping can find it.
+            two.close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Matcher stats;
+            while (!(stats = stats(broadcast)).group(1).equals("clients 1")) {
+                assertTrue(System.nanoTime() < deadline, "not pruned within 20 s: " + stats.group());
+                Thread.sleep(200); // another process's counter: nothing to wait on but the next look
+            }
+            assertEquals("pruned 1", stats.group(2), stats.group());
+            assertEquals("msg sent", get(broadcast, "/events/still%20here").body().strip());
+            assertEquals("still here", one.nextEvent().data(), "the live client stays");
+        }
+    }
+
+    private static Matcher stats(ExampleProcess broadcast) throws IOException, InterruptedException {
+        String body = get(broadcast, "/stats").body();
+        Matcher m = Pattern.compile("(clients \\d+), published \\d+, (pruned \\d+), dropped .*\n").matcher(body);
+        assertTrue(m.matches(), body);
+        return m;
+    }
+
+    // ---- Notifications -------------------------------------------------------------------------
+
+    @Test
+    void notificationsResumeAfterLastEventIdWithExactlyTheMissedOnes() throws Exception {
+        ExampleProcess notifications = started("Notifications");
+        String seen = notify(notifications, "seen before we start");
+        List<String> ids = new ArrayList<>();
+        // Resuming from an id makes the subscription race-free: whatever is published after it arrives.
+        try (SseClient client = SseClient.get(notifications.port, "/notifications", "Last-Event-ID: " + seen)) {
+            for (String text : List.of("one", "two")) {
+                ids.add(notify(notifications, text));
+                assertEquals(new SseClient.Frame(ids.getLast(), null, text, List.of()), client.nextEvent());
+            }
+        } // offline now
+        List<String> missed = List.of("three", "four");
+        for (String text : missed) {
+            ids.add(notify(notifications, text));
+        }
+        try (SseClient back = SseClient.get(notifications.port, "/notifications", "Last-Event-ID: " + ids.get(1))) {
+            ids.add(notify(notifications, "five, live"));
+            assertEquals(new SseClient.Frame(ids.get(2), null, "three", List.of()), back.nextEvent());
+            assertEquals(new SseClient.Frame(ids.get(3), null, "four", List.of()), back.nextEvent());
+            assertEquals(new SseClient.Frame(ids.get(4), null, "five, live", List.of()), back.nextEvent());
+        }
+        assertEquals(405, get(notifications, "/notify").statusCode());
+        assertEquals(413, post(notifications, "/notify", "x".repeat(4097)).statusCode());
+        assertEquals(400, send(notifications, "POST", "/notify", new byte[] {(byte) 0xff}).statusCode());
+        String page = get(notifications, "/").body();
+        assertTrue(page.contains("id=\"notifications\""), page);
+    }
+
+    /** Posts a notification and returns its id. */
+    private static String notify(ExampleProcess notifications, String text) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(notifications, "/notify", text);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().matches("\\d+\n"), response.body());
+        return response.body().strip();
     }
 
     // ---- Stocks --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -386,7 +387,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
                     n = -1;
                     broken = e;
                 }
-                if (n > 0) {
+                if (n >= 0) {
                     lastReadNanos = System.nanoTime();
                     parser.feed(buffer, 0, n);
                     lastEventId = parser.lastEventId();
@@ -522,8 +523,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
             Thread.currentThread().interrupt();
             throw interrupted();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            retryLater(cause instanceof IOException io ? io : new IOException(cause.toString(), cause), true);
+            retryLater(describe(e.getCause()), true);
             return null;
         } finally {
             lock.lock();
@@ -602,7 +602,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
 
     /**
      * Returns the wait before the next connection attempt: the retry time, doubled for each
-     * consecutive failed attempt up to {@code maxRetryMillis} (but never below the retry time, which
+     * consecutive failed attempt after the first, up to {@code maxRetryMillis} (but never below the retry time, which
      * the server may have raised), plus up to half again at random so that clients dropped together
      * do not return together.
      */
@@ -610,7 +610,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         long base = retryMillis;
         if (failures > 0) {
             long floor = Math.max(retryMillis, MIN_BACKOFF_MILLIS);
-            int shift = Math.min(failures, 32);
+            int shift = Math.min(failures - 1, 32);
             long grown = floor > Long.MAX_VALUE >> shift ? Long.MAX_VALUE : floor << shift;
             base = Math.max(retryMillis, Math.min(grown, maxRetryMillis));
         }
@@ -665,6 +665,19 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
             lock.unlock();
         }
         quietlyClose(in);
+    }
+
+    /** Returns the failure with a one-line message: HttpClient's ConnectException carries none. */
+    private IOException describe(Throwable cause) {
+        if (cause instanceof IOException io && io.getMessage() != null) {
+            return io;
+        }
+        String where = uri.getHost() + ":" + (uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        IOException described = cause instanceof ConnectException
+                ? new ConnectException("cannot connect to " + where)
+                : new IOException(cause.getClass().getSimpleName() + " while connecting to " + where);
+        described.initCause(cause);
+        return described;
     }
 
     private IOException fatal(String message) {

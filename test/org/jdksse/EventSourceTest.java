@@ -266,15 +266,18 @@ class EventSourceTest {
         for (int i = 0; i < 100; i++) {
             long first = EventSource.reconnectDelay(1000, 0, 30_000, random);
             assertTrue(first >= 1000 && first <= 1500, "after an open connection: " + first);
+            long firstFailure = EventSource.reconnectDelay(1000, 1, 30_000, random);
+            assertTrue(firstFailure >= 1000 && firstFailure <= 1500, "after one failure: " + firstFailure);
             long third = EventSource.reconnectDelay(1000, 3, 30_000, random);
-            assertTrue(third >= 8000 && third <= 12_000, "after three failures: " + third);
+            assertTrue(third >= 4000 && third <= 6000, "after three failures: " + third);
             long capped = EventSource.reconnectDelay(1000, 40, 30_000, random);
             assertTrue(capped >= 30_000 && capped <= 45_000, "after forty failures: " + capped);
             long serverLonger = EventSource.reconnectDelay(60_000, 5, 30_000, random);
             assertTrue(serverLonger >= 60_000 && serverLonger <= 90_000, "server retry above the limit: " + serverLonger);
         }
         assertEquals(0, EventSource.reconnectDelay(0, 0, 30_000, random), "retry: 0 means at once");
-        assertTrue(EventSource.reconnectDelay(0, 1, 30_000, random) >= 20, "failures back off even from retry: 0");
+        assertTrue(EventSource.reconnectDelay(0, 1, 30_000, random) >= 10, "failures back off even from retry: 0");
+        assertTrue(EventSource.reconnectDelay(0, 2, 30_000, random) >= 20, "and keep doubling");
         assertEquals(Long.MAX_VALUE, EventSource.reconnectDelay(Long.MAX_VALUE, 3, 30_000, random));
     }
 

@@ -64,9 +64,9 @@ final class Listen {
             @Override
             public void onError(EventSource src, IOException error) {
                 if (src.isClosed()) {
-                    fatal.set(error.getMessage());
+                    fatal.set(reason(error));
                 } else {
-                    err.println("listen: " + error.getMessage() + "; reconnecting");
+                    err.println("listen: " + reason(error) + "; reconnecting");
                 }
             }
 
@@ -148,6 +148,16 @@ final class Listen {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    /** Returns a one-line reason; HttpClient's ConnectException has no message of its own, only its cause. */
+    static String reason(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                return t == error ? t.getMessage() : error.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return error.getClass().getSimpleName();
     }
 
     /** Returns the event as one JSON line ending in LF. */

@@ -30,23 +30,24 @@ public class LlmStream {
         server.createContext("/v1/chat/completions", LlmStream::complete);
         server.createContext("/stats", exchange -> respond(exchange, "application/json", "{\"answers\":" + answers
                 + ",\"completed\":" + completed + ",\"cancelled\":" + cancelled + ",\"tokens\":" + tokens + "}"));
-        server.createContext("/", exchange -> respond(exchange, "text/html; charset=utf-8", PAGE));
+        server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/")) {
+                respond(exchange, "text/html; charset=utf-8", PAGE);
+            } else {
+                Sse.respond(exchange, 404, "not found: try / or POST /v1/chat/completions");
+            }
+        });
         server.start();
         System.out.println("LlmStream on http://localhost:" + server.getAddress().getPort() + "/");
     }
 
     static void complete(HttpExchange exchange) throws IOException {
-        String request = readRequest(exchange);
-        if (request == null) {
+        Question question = readQuestion(exchange);
+        if (question == null) {
             return; // already answered with 405, 413 or 400
         }
-        List<String> prompts = CONTENT.matcher(request).results().map(m -> unescape(m.group(1))).toList();
-        if (prompts.isEmpty()) {
-            Sse.respond(exchange, 400, "expected {\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"...\"}]}");
-            return;
-        }
-        List<String> answer = generate(prompts.getLast());
-        if (!STREAM.matcher(request).find()) {
+        List<String> answer = generate(question.prompt());
+        if (!question.stream()) {
             respond(exchange, "application/json", "{\"object\":\"chat.completion\",\"model\":\"demo\",\"choices\":[{\"index\":0,"
                     + "\"message\":{\"role\":\"assistant\",\"content\":" + json(String.join("", answer)) + "},\"finish_reason\":\"stop\"}]}");
             return;
@@ -94,8 +95,11 @@ public class LlmStream {
         return Pattern.compile("\\s*\\S+").matcher(answer).results().map(MatchResult::group).toList();
     }
 
-    /** Reads the request body as UTF-8, answering 405, 413 or 400 itself (and returning null) if it cannot. */
-    static String readRequest(HttpExchange exchange) throws IOException {
+    record Question(String prompt, boolean stream) {
+    }
+
+    /** Reads the last message and the stream flag, or answers 405, 413 or 400 itself and returns null. */
+    static Question readQuestion(HttpExchange exchange) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", "POST");
             Sse.respond(exchange, 405, "use POST");
@@ -106,12 +110,20 @@ public class LlmStream {
             Sse.respond(exchange, 413, "request over 64 KiB");
             return null;
         }
+        String request;
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+            request = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
             Sse.respond(exchange, 400, "request is not UTF-8");
             return null;
         }
+        // Not a JSON parser: enough for the shape this API takes, without a dependency.
+        List<String> contents = CONTENT.matcher(request).results().map(m -> unescape(m.group(1))).toList();
+        if (contents.isEmpty()) {
+            Sse.respond(exchange, 400, "expected {\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"...\"}]}");
+            return null;
+        }
+        return new Question(contents.getLast(), STREAM.matcher(request).find());
     }
 
     static String json(String text) {
@@ -168,6 +180,7 @@ public class LlmStream {
               $('answer').textContent = '';
               const response = await fetch('/v1/chat/completions', {method: 'POST', headers: {'Content-Type': 'application/json'},
                 body: JSON.stringify({model: 'demo', stream: true, messages: [{role: 'user', content: $('prompt').value}]})});
+              if (!response.ok) return $('answer').textContent = await response.text();
               // EventSource cannot POST, so read the event stream by hand: frames end with a blank line.
               const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
               for (let buffer = '';;) {

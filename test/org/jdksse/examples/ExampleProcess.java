@@ -92,7 +92,7 @@ final class ExampleProcess implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (exited || left <= 0) {
-                    throw new AssertionError(name + (exited ? " exited" : " printed no line matching " + pattern + " within " + timeout)
+                    throw new AssertionError(name + (exited ? " exited (" + exitStatus() + ")" : " printed no line matching " + pattern + " within " + timeout)
                             + "; its output:\n" + String.join("\n", lines));
                 }
                 changed.awaitNanos(left);
@@ -100,6 +100,10 @@ final class ExampleProcess implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private String exitStatus() throws InterruptedException {
+        return process.waitFor(5, TimeUnit.SECONDS) ? "status " + process.exitValue() : "still running";
     }
 
     String output() {

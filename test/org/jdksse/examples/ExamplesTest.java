@@ -308,8 +308,9 @@ class ExamplesTest {
         Matcher log = llm.awaitLine(Pattern.compile("answer (\\d+) cancelled after (\\d+) of (\\d+) tokens: client gone"),
                 Duration.ofSeconds(10));
         int generated = Integer.parseInt(log.group(2)), total = Integer.parseInt(log.group(3));
-        // Three chunks read (the role and two tokens); a few more may be in flight when the FIN arrives.
-        assertTrue(generated <= 8 && total > 30, log.group());
+        // Three chunks read (the role and two tokens), and a few more in flight when the client left;
+        // a generator that ran on would have produced all of them.
+        assertTrue(total > 30 && generated <= total / 2, log.group());
         Map<String, Object> stats = Json.object(get(llm, "/stats").body());
         assertEquals(BigDecimal.ONE, stats.get("cancelled"), stats.toString());
     }

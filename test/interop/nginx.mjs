@@ -61,21 +61,46 @@ async function measure(base, label) {
     req.destroy();
   }
 }
+/** Returns the response headers of a subscription at base (then ends it). */
+function headersOf(base) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}/events?topic=interop-headers`, (res) => { resolve(res.headers); req.destroy(); });
+    req.on('error', (e) => { if (!req.destroyed) reject(e); });
+    req.setTimeout(5000, () => { req.destroy(); reject(new Error(`no headers from ${base}`)); });
+  });
+}
+
 const fmt = (lat) => {
   const f = lat.filter(Number.isFinite);
   const max = Math.max(...lat);
-  return `max ${Number.isFinite(max) ? max.toFixed(1) + ' ms' : 'never (held back)'}, ` +
+  return `max ${Number.isFinite(max) ? max.toFixed(1) + ` ms (event ${lat.indexOf(max)})` : 'never (held back)'}, ` +
     `median ${f.length ? f.sort((a, b) => a - b)[f.length >> 1].toFixed(1) + ' ms' : '-'}, ` +
     `${lat.filter((x) => x > LIMIT_MS).length}/${lat.length} over ${LIMIT_MS} ms`;
 };
 
+/**
+ * Passes when one measurement of EVENTS events has every event within LIMIT_MS. Buffering
+ * holds events back on every attempt (the control shows it); a single late event is what a
+ * loaded machine does to any process (a stalled JVM or nginx worker on a busy 2-core box), so
+ * a failed attempt is reported and measured again, at most ATTEMPTS times in all.
+ */
+const ATTEMPTS = 3;
 async function fast(url, label) {
-  const { lat, headers } = await measure(url, label);
-  if (!headers) throw new Error('no response headers within 3 s');
-  if (!String(headers['content-type']).startsWith('text/event-stream')) throw new Error(`content-type through nginx: ${headers['content-type']}`);
-  const slow = lat.filter((x) => x > LIMIT_MS).length;
-  if (slow) throw new Error(`${slow}/${EVENTS} events took over ${LIMIT_MS} ms: ${fmt(lat)}`);
-  return `${EVENTS} events, ${fmt(lat)}`;
+  const failures = [];
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const { lat, headers } = await measure(url, `${label}-${attempt}`);
+    if (!headers) throw new Error('no response headers within 3 s');
+    if (!String(headers['content-type']).startsWith('text/event-stream')) throw new Error(`content-type through nginx: ${headers['content-type']}`);
+    const slow = lat.filter((x) => x > LIMIT_MS).length;
+    if (slow > 1 && lat.some((x) => !Number.isFinite(x))) {
+      throw new Error(`events held back: ${slow}/${EVENTS} took over ${LIMIT_MS} ms: ${fmt(lat)}`);
+    }
+    if (!slow) {
+      return `${EVENTS} events, ${fmt(lat)}${failures.length ? `, on attempt ${attempt} (before: ${failures.join('; ')})` : ''}`;
+    }
+    failures.push(`${slow}/${EVENTS} over ${LIMIT_MS} ms: ${fmt(lat)}`);
+  }
+  throw new Error(`${ATTEMPTS} attempts, each with events over ${LIMIT_MS} ms: ${failures.join('; ')}`);
 }
 
 await runChecks([
@@ -93,17 +118,19 @@ await runChecks([
     name: 'nginx: control, without X-Accel-Buffering the same measurement fails',
     timeoutMs: 90_000,
     fn: async () => {
-      // The stripping proxy alone must be fast (it adds no delay of its own)...
-      const direct = await measure(env('STRIP_URL'), 'stripped-direct');
-      if (!direct.headers) throw new Error('no response headers from the stripping proxy');
-      if (direct.headers['x-accel-buffering'] !== undefined) throw new Error('the stripping proxy left X-Accel-Buffering in place');
-      const slowDirect = direct.lat.filter((x) => x > LIMIT_MS).length;
-      if (slowDirect) throw new Error(`the stripping proxy alone was slow (${fmt(direct.lat)}), the control proves nothing`);
-      // ...and behind nginx's plain configuration, without the header, events are held back.
+      // The hub sends the header; the stripping proxy passes the hub's response without it...
+      const fromHub = (await headersOf(hub))['x-accel-buffering'];
+      if (fromHub !== 'no') throw new Error(`the hub's event stream has X-Accel-Buffering: ${fromHub}`);
+      const fromStrip = (await headersOf(env('STRIP_URL')))['x-accel-buffering'];
+      if (fromStrip !== undefined) throw new Error(`the stripping proxy left X-Accel-Buffering: ${fromStrip}`);
+      // ...and alone it must pass the main check's criterion (it holds nothing back)...
+      let direct;
+      try { direct = await fast(env('STRIP_URL'), 'stripped-direct'); } catch (e) { throw new Error(`the stripping proxy alone is not prompt, the control proves nothing: ${e.message}`); }
+      // ...and behind nginx's plain configuration, without the header, most events are held back.
       const proxied = await measure(env('NGINX_CONTROL_URL'), 'stripped-proxied');
       const slow = proxied.lat.filter((x) => x > LIMIT_MS).length;
-      if (!slow) throw new Error(`without the header every event still arrived within ${LIMIT_MS} ms (${fmt(proxied.lat)}): the nginx check does not test buffering`);
-      return `stripping proxy alone: ${fmt(direct.lat)}; behind nginx: ${fmt(proxied.lat)}${proxied.headers ? '' : ', even the response headers held back'}`;
+      if (slow <= EVENTS / 2) throw new Error(`without the header only ${slow}/${EVENTS} events took over ${LIMIT_MS} ms (${fmt(proxied.lat)}): the nginx check does not test buffering`);
+      return `stripping proxy alone: ${direct}; behind nginx: ${fmt(proxied.lat)}${proxied.headers ? '' : ', even the response headers held back'}`;
     },
   },
 ]);

@@ -18,6 +18,7 @@ import org.jdksse.SseOptions;
 
 /** The actix-web-lab broadcaster: everyone subscribed gets every message; dead clients are pruned by a ping. */
 public class Broadcast {
+    /** A field, not a local, so that the onSubscribe hook can reach the broadcaster it belongs to. */
     static Broadcaster broadcaster;
 
     public static void main(String[] args) throws IOException {

@@ -19,6 +19,7 @@ import org.jdksse.SseEvent;
 /** The salvo and warp chat: each user gets an id on arrival, and each message goes to everyone else. */
 public class Chat {
     static final int MAX_MESSAGE = 4096;
+    /** A field, not a local, so that the onSubscribe hook can reach the broadcaster it belongs to. */
     static Broadcaster chat;
 
     public static void main(String[] args) throws IOException {

@@ -103,6 +103,40 @@ async function fast(url, label) {
   throw new Error(`${ATTEMPTS} attempts, each with events over ${LIMIT_MS} ms: ${failures.join('; ')}`);
 }
 
+/**
+ * Subscribes through base and stays idle for IDLE_MS (nothing published to the topic), counting
+ * comment lines (the hub's heartbeats) and noting when the stream ends, if it does; then, if
+ * still open, publishes one event and waits up to 1 s for it.
+ */
+const IDLE_MS = 13_000;
+function idleWatch(base, label) {
+  return new Promise((resolve, reject) => {
+    const topic = `interop-idle-${label}-${process.pid}`;
+    const t0 = performance.now();
+    const st = { comments: 0, endedAfter: null, status: null, event: null };
+    const parser = createParser({ onEvent: (m) => { st.event = m.data; }, onComment: () => { st.comments++; } });
+    const req = http.get(`${base}/events?topic=${topic}`, { headers: { Accept: 'text/event-stream' } }, (res) => {
+      st.status = res.statusCode;
+      res.setEncoding('utf8');
+      res.on('data', (x) => parser.feed(x));
+      res.on('close', () => { if (st.endedAfter === null) st.endedAfter = performance.now() - t0; });
+    });
+    req.on('error', (e) => { if (st.endedAfter === null) st.endedAfter = performance.now() - t0; st.error = e.message; });
+    setTimeout(async () => {
+      try {
+        if (st.endedAfter === null) {
+          await publish(hub, topic, 'after the idle period');
+          for (let t = 0; t < 1000 && !st.event; t += 10) await sleep(10);
+        }
+        resolve(st);
+      } catch (e) { reject(e); } finally { req.destroy(); }
+    }, IDLE_MS);
+  });
+}
+let idle = null;
+const idleBoth = () => (idle ??= Promise.all([idleWatch(env('NGINX_IDLE_URL'), 'ok'), idleWatch(env('NGINX_IDLE_SHORT_URL'), 'short')]));
+const heartbeat = Number(process.env.HUB_HEARTBEAT || 5);
+
 await runChecks([
   {
     name: 'nginx: plain proxy_pass (HTTP/1.0 upstream, default buffering), events within 100 ms',
@@ -131,6 +165,27 @@ await runChecks([
       const slow = proxied.lat.filter((x) => x > LIMIT_MS).length;
       if (slow <= EVENTS / 2) throw new Error(`without the header only ${slow}/${EVENTS} events took over ${LIMIT_MS} ms (${fmt(proxied.lat)}): the nginx check does not test buffering`);
       return `stripping proxy alone: ${direct}; behind nginx: ${fmt(proxied.lat)}${proxied.headers ? '' : ', even the response headers held back'}`;
+    },
+  },
+  {
+    name: `nginx: an idle stream outlives proxy_read_timeout 4 s through the hub's heartbeats (--heartbeat ${heartbeat})`,
+    timeoutMs: 30_000,
+    fn: async () => {
+      const [ok] = await idleBoth();
+      if (ok.status !== 200) throw new Error(`subscribe answered ${ok.status}`);
+      if (ok.endedAfter !== null) throw new Error(`nginx ended the stream after ${(ok.endedAfter / 1000).toFixed(1)} s idle (${ok.comments} heartbeat comments seen)`);
+      if (ok.comments < 2) throw new Error(`only ${ok.comments} heartbeat comment(s) in ${IDLE_MS / 1000} s`);
+      if (ok.event !== 'after the idle period') throw new Error('the stream stayed open but the event published after the idle period did not arrive');
+      return `open after ${IDLE_MS / 1000} s idle with ${ok.comments} heartbeat comments, then an event came through`;
+    },
+  },
+  {
+    name: `nginx: control, proxy_read_timeout 1 s, below the heartbeat gap (${heartbeat / 2} s), cuts the idle stream`,
+    timeoutMs: 30_000,
+    fn: async () => {
+      const [, short] = await idleBoth();
+      if (short.endedAfter === null) throw new Error(`the stream was still open after ${IDLE_MS / 1000} s with a 1 s read timeout: the idle check above proves nothing`);
+      return `nginx ended the stream after ${(short.endedAfter / 1000).toFixed(1)} s (${short.comments} heartbeat comment(s) before)`;
     },
   },
 ]);

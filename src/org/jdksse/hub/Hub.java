@@ -70,7 +70,13 @@ final class Hub {
             throw new IOException("cannot resolve host " + options.host());
         }
         HttpServer server = Sse.server(address);
-        Hub hub = new Hub(options, server);
+        Hub hub;
+        try {
+            hub = new Hub(options, server);
+        } catch (RuntimeException e) {
+            server.stop(0); // bound but never started: give the port back
+            throw e;
+        }
         var context = server.createContext("/", hub.handler());
         if (!options.corsOrigins().isEmpty()) {
             context.getFilters().add(Sse.cors(options.corsOrigins().toArray(String[]::new)));

@@ -243,7 +243,8 @@ async function consoleShowsPublishedEvents() {
     if (await page.evaluate(() => window.pwned)) throw new Error('event data ran as script in the console');
     if (page.jsErrors.length) throw new Error(`page errors: ${page.jsErrors.join('; ')}`);
     const out = path.join(env('BUILD_DIR'), 'console.png');
-    await page.screenshot({ path: out, fullPage: true });
+    const height = await page.evaluate(() => Math.ceil(document.querySelector('table').getBoundingClientRect().bottom) + 24);
+    await page.screenshot({ path: out, clip: { x: 0, y: 0, width: 1100, height } });
     return `${got.length} events shown with type, id and data (1 published from outside, ${viaForm.length} through the page's form; markup shown as text); screenshot ${path.relative(process.cwd() + '/../..', out)}`;
   } finally {
     await page.close();

@@ -61,9 +61,9 @@ test: build/test-classes.stamp $(JAR)
 	@set -o pipefail; $(JAVA) $(TEST_OPTS) -jar $(JUNIT_JAR) execute --disable-banner --disable-ansi-colors \
 	  --details=tree --class-path build/test-classes:build/classes --scan-class-path \
 	  $(if $(TESTS),--include-classname '.*($(TESTS))') 2>&1 | tee build/test-output.txt; rc=$$?; \
-	  ok=$$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' build/test-output.txt); \
-	  ko=$$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' build/test-output.txt); \
-	  sk=$$(sed -n 's/.*\[ *\([0-9]*\) tests skipped.*/\1/p' build/test-output.txt); \
+	  ok=$$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' build/test-output.txt | tail -1); \
+	  ko=$$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' build/test-output.txt | tail -1); \
+	  sk=$$(sed -n 's/.*\[ *\([0-9]*\) tests skipped.*/\1/p' build/test-output.txt | tail -1); \
 	  echo "Tests: $${ok:-0} passed, $${ko:-0} failed, $${sk:-0} skipped"; \
 	  [ $$rc -eq 0 ] && [ "$${ko:-1}" = 0 ] && [ "$${ok:-0}" -gt 0 ]
 

@@ -165,8 +165,8 @@ class BroadcasterTest {
 
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = usedHeapAfterGc(memory);
-        int events = 40_000;
-        String payload = "x".repeat(1000);
+        int events = 10_240;
+        String payload = "x".repeat(4000);
         Semaphore readerProgress = new Semaphore(0);
         Future<Integer> readCount = threads.submit(() -> {
             int n = 0;
@@ -193,7 +193,9 @@ class BroadcasterTest {
         assertEquals(1L, stats.dropped().get("slow"), "dropped as slow");
         assertEquals(1, stats.subscribers());
         long after = usedHeapAfterGc(memory);
-        // 40 MB went out; an unbounded queue for the stuck client would hold most of it.
+        System.out.printf("heap after GC: %d KiB before publishing, %d KiB after 41 MB to a stuck subscriber%n",
+                before >> 10, after >> 10);
+        // 41 MB went out; an unbounded queue for the stuck client would hold nearly all of it.
         assertTrue(after - before < 8 << 20, "heap grew by " + (after - before) + " bytes");
 
         // The stuck client's stream was ended: reading what the kernel holds reaches the end.
@@ -212,7 +214,7 @@ class BroadcasterTest {
 
     @Test
     void twoHundredVanishedClientsAreRemovedWithinTwoHeartbeatIntervalsWithNothingPublished() throws Exception {
-        Duration heartbeat = Duration.ofMillis(200);
+        Duration heartbeat = Duration.ofMillis(500);
         int port = serve(Broadcaster.builder().options(SseOptions.defaults().withHeartbeat(heartbeat)));
         List<Client> vanishing = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -226,6 +228,8 @@ class BroadcasterTest {
         }
         awaitCondition(() -> broadcaster.stats().subscribers() == 0, heartbeat.multipliedBy(2).minusNanos(System.nanoTime() - closedAt),
                 "all vanished clients removed within two heartbeat intervals");
+        System.out.printf("vanished clients removed %d ms after closing (heartbeat %d ms)%n",
+                (System.nanoTime() - closedAt) / 1_000_000, heartbeat.toMillis());
         Broadcaster.Stats stats = broadcaster.stats();
         assertEquals(published, stats.published(), "nothing published");
         assertEquals(200, stats.pruned() + stats.dropped().get("failed"), "removed as dead");
@@ -234,9 +238,9 @@ class BroadcasterTest {
 
     @Test
     void resumeReplaysExactlyTheEventsAfterTheIdThenLiveOnesWhileAPublisherRuns() throws Exception {
-        int port = serve(Broadcaster.builder().history(500_000).historyBytes(256 << 20)
-                .queueEvents(200_000).queueBytes(256 << 20));
-        int maxEvents = 400_000;
+        int maxEvents = 1_000_000;
+        int port = serve(Broadcaster.builder().history(2 * maxEvents).historyBytes(1L << 30)
+                .queueEvents(2 * maxEvents).queueBytes(1L << 30));
         AtomicLongArray ids = new AtomicLongArray(maxEvents);
         AtomicInteger published = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -248,35 +252,42 @@ class BroadcasterTest {
                 if (k % 3 == 0) {
                     broadcaster.publish("u", SseEvent.of("other " + k));
                 }
-                if (k % 64 == 0) {
-                    // Leaves the readers some of the two cores.
-                    Thread.sleep(1);
+                if (k % 16 == 0) {
+                    // Publishing nearly all the time, so that any window in the hand-off meets a
+                    // publish, while leaving the readers some of the two cores.
+                    Thread.yield();
                 }
             }
             return null;
         });
         awaitCondition(() -> published.get() > 1000, Duration.ofSeconds(10), "publisher started");
 
+        // A fresh client, then a chain of clients each resuming after the last id its predecessor
+        // saw: every hand-off from replay to live happens while the publisher runs.
         List<Event> seen = new ArrayList<>();
         try (Client first = join(port, "?topic=t")) {
-            while (seen.size() < 3000) {
+            while (seen.size() < 2000) {
                 seen.add(first.next());
             }
         }
-        String resumeAfter = seen.get(seen.size() - 1).id();
         int firstCount = seen.size();
-        try (Client second = join(port, "?topic=t", "Last-Event-ID: " + resumeAfter)) {
-            while (seen.size() < firstCount + 12_000) {
-                seen.add(second.next());
-            }
-            assertFalse(publisher.isDone(), "publisher still running after the resume");
-            stop.set(true);
-            publisher.get(10, TimeUnit.SECONDS);
-            int last = published.get() - 1;
-            for (Event e = second.next(); ; e = second.next()) {
-                seen.add(e);
-                if (e.data().equals(Integer.toString(last))) {
-                    break;
+        for (int resume = 0; resume < 6; resume++) {
+            String after = seen.get(seen.size() - 1).id();
+            try (Client next = join(port, "?topic=t", "Last-Event-ID: " + after)) {
+                for (int n = 0; n < 2000; n++) {
+                    seen.add(next.next());
+                }
+                assertFalse(publisher.isDone(), "publisher still running during resume " + resume);
+                if (resume == 5) {
+                    stop.set(true);
+                    publisher.get(10, TimeUnit.SECONDS);
+                    String last = Integer.toString(published.get() - 1);
+                    for (Event e = next.next(); ; e = next.next()) {
+                        seen.add(e);
+                        if (e.data().equals(last)) {
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -290,8 +301,8 @@ class BroadcasterTest {
         Map<String, Long> dropped = broadcaster.stats().dropped();
         assertEquals(0L, dropped.get("slow"), "none dropped as slow");
         assertEquals(0L, dropped.get("stalled"), "none stalled");
-        // The first client hung up while events flowed: at most that one failed write.
-        assertTrue(dropped.get("failed") <= 1, dropped.toString());
+        // Each client but the last hung up while events flowed: at most that many failed writes.
+        assertTrue(dropped.get("failed") <= 6, dropped.toString());
     }
 
     @Test

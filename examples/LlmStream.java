@@ -55,6 +55,7 @@ public class LlmStream {
         // The SSE part. Sse.handler() serves GET subscriptions; this POST answer writes its events itself.
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.getResponseHeaders().set("X-Accel-Buffering", "no"); // or nginx holds the tokens back
         long n = answers.incrementAndGet();
         int generated = 0;
         try (exchange) {

@@ -72,9 +72,12 @@ final class ExampleProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until the example prints its startup line with its port (source-file mode compiles first). */
+    /**
+     * Waits until the example prints its startup line with its port. Source-file mode compiles
+     * first, about 1.5 s of CPU each; the bound is for a CI machine shared with much else.
+     */
     ExampleProcess awaitStarted() throws InterruptedException {
-        awaitLine(Pattern.compile(Pattern.quote(name) + " on http://localhost:" + port + "/.*"), Duration.ofSeconds(120));
+        awaitLine(Pattern.compile(Pattern.quote(name) + " on http://localhost:" + port + "/.*"), Duration.ofSeconds(180));
         return this;
     }
 

@@ -31,7 +31,10 @@ import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.Timeout;
  * and checks what it promises through HTTP only. The examples start together (each compiles its
  * own source first) and each test waits for its own; every test has a time bound.
  */
-@Timeout(180)
+@Timeout(240)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExamplesTest {
     private static final List<String> EXAMPLES = List.of("Chat", "Broadcast", "Stocks", "Notifications", "LlmStream", "KeepAlive");
     private static final Map<String, ExampleProcess> RUNNING = new ConcurrentHashMap<>();
@@ -67,6 +71,7 @@ class ExamplesTest {
     // ---- every example -------------------------------------------------------------------------
 
     @Test
+    @Order(Integer.MAX_VALUE) // last: its javac would compete with the examples compiling themselves at startup
     void everyExampleCompilesWithoutAnyLintWarning() throws IOException {
         ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow();
         List<Path> sources = exampleSources();
@@ -288,6 +293,7 @@ class ExamplesTest {
                 String.format(QUESTION, true, "What is \\\"SSE\\\"?"))) {
             assertEquals(200, answer.status);
             assertEquals("text/event-stream; charset=utf-8", answer.header("Content-Type"));
+            assertEquals("no", answer.header("X-Accel-Buffering"));
             int chunks = 0;
             for (SseClient.Frame frame; !(frame = answer.nextEvent()).data().equals("[DONE]"); chunks++) {
                 Map<String, Object> chunk = Json.object(frame.data());

@@ -10,6 +10,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,21 +108,44 @@ public final class Sse {
                 return;
             }
             cors.apply(exchange);
-            ExchangeStream stream = ExchangeStream.open(exchange, options);
-            if (stream == null) {
-                return;
-            }
-            stream.startHeartbeat(options);
-            try {
-                producer.produce(stream);
-            } catch (InterruptedException e) {
-                ExchangeStream.LOG.log(Level.DEBUG, "producer interrupted: its stream was aborted");
-            } catch (Exception e) {
-                ExchangeStream.LOG.log(Level.WARNING, "event producer failed", e);
-            } finally {
-                stream.finish();
-            }
+            stream(exchange, options, producer);
         };
+    }
+
+    /**
+     * Answers this exchange with an event stream, whatever its method, and runs the producer on
+     * the calling thread; returns when the producer is done and the response has ended. This
+     * serves streams that answer a POST, as chat-completion APIs do; {@link #handler} is the
+     * usual way for GET.
+     *
+     * <pre>{@code
+     * server.createContext("/v1/chat/completions", exchange -> {
+     *     String question = Sse.readText(exchange, 64 * 1024);
+     *     if (question != null) {
+     *         Sse.stream(exchange, SseOptions.defaults(), stream -> answer(question, stream));
+     *     }
+     * });
+     * }</pre>
+     *
+     * @param exchange the exchange, whose response headers are not yet sent
+     * @param options  heartbeat and retry hint (CORS is the caller's, see {@link #cors})
+     * @param producer produces the stream's events
+     */
+    public static void stream(HttpExchange exchange, SseOptions options, SseStream.Producer producer) {
+        ExchangeStream stream = ExchangeStream.open(exchange, options);
+        if (stream == null) {
+            return;
+        }
+        stream.startHeartbeat(options);
+        try {
+            producer.produce(stream);
+        } catch (InterruptedException e) {
+            ExchangeStream.LOG.log(Level.DEBUG, "producer interrupted: its stream was aborted");
+        } catch (Exception e) {
+            ExchangeStream.LOG.log(Level.WARNING, "event producer failed", e);
+        } finally {
+            stream.finish();
+        }
     }
 
     /**
@@ -160,6 +186,31 @@ public final class Sse {
     }
 
     /**
+     * Returns the request body as text, or answers the request itself and returns {@code null}:
+     * with 413 when the body is over {@code maxBytes}, with 400 when it is not valid UTF-8.
+     * Only that many bytes (plus one) are ever read, so an oversized body costs nothing.
+     *
+     * @param exchange the exchange
+     * @param maxBytes the largest body accepted
+     * @return the body decoded as UTF-8, or {@code null} if the request was refused
+     * @throws IOException if the body cannot be read or the refusal cannot be written
+     */
+    public static String readText(HttpExchange exchange, int maxBytes) throws IOException {
+        byte[] body = exchange.getRequestBody().readNBytes(maxBytes + 1);
+        if (body.length > maxBytes) {
+            respond(exchange, 413, "the body is over " + maxBytes + " bytes");
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            respond(exchange, 400, "the body is not valid UTF-8");
+            return null;
+        }
+    }
+
+    /**
      * Sends a complete {@code text/plain} response, the text followed by a newline, and closes
      * the exchange. Errors are answered this way: a status and a one-line reason.
      *
@@ -169,11 +220,30 @@ public final class Sse {
      * @throws IOException if the response cannot be written
      */
     public static void respond(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        respond(exchange, status, "text/plain; charset=utf-8", text + "\n");
+    }
+
+    /**
+     * Sends a complete response with this content type and body, and closes the exchange; a
+     * HEAD request gets the headers only.
+     *
+     * @param exchange    the exchange, whose headers are not yet sent
+     * @param status      the status code
+     * @param contentType the {@code Content-Type}, such as {@code text/html; charset=utf-8}
+     * @param body        the body, sent as UTF-8
+     * @throws IOException if the response cannot be written
+     */
+    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         try (exchange) {
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
         }
     }
 }

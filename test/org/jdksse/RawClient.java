@@ -36,12 +36,18 @@ final class RawClient implements AutoCloseable {
     }
 
     static RawClient request(int port, byte[] head) throws IOException {
+        return request(port, head, new byte[0]);
+    }
+
+    /** Connects and sends a request head, the blank line, and a body. */
+    static RawClient request(int port, byte[] head, byte[] body) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
         out.write(head);
         out.write("\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
         out.flush();
         RawClient client = new RawClient(socket);
         client.readHead();

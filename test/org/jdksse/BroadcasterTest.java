@@ -146,6 +146,9 @@ class BroadcasterTest {
                 assertEquals(Long.toString(ids.get(topic).get(k)), events.get(k).id());
             }
         }
+        // Each subscriber got its welcome, its topic's events and the end marker.
+        awaitCondition(() -> broadcaster.stats().delivered() == (long) subscribers * (perTopic + 2), Duration.ofSeconds(10),
+                "delivered counted");
         Broadcaster.Stats stats = broadcaster.stats();
         assertEquals(3 * perTopic + 3, stats.published());
         assertEquals(Map.of("slow", 0L, "stalled", 0L, "failed", 0L), stats.dropped());
@@ -210,6 +213,31 @@ class BroadcasterTest {
         } catch (IOException reset) {
             // A connection reset also ends it: the server aborted the stuck write.
         }
+    }
+
+    @Test
+    void subscriberDroppedWhileItsSocketStillTakesBytesGetsARetryHintAndItsStreamEnds() throws Exception {
+        // The hook runs on the subscriber's thread before it writes anything, so sending from it
+        // overflows the queue deterministically while no write is stuck.
+        Broadcaster[] self = new Broadcaster[1];
+        broadcaster = Broadcaster.builder().queueEvents(4).onSubscribe(sub -> {
+            for (int k = 0; k < 5; k++) {
+                self[0].send(sub.id(), SseEvent.of("burst " + k));
+            }
+        }).build();
+        self[0] = broadcaster;
+        server = Sse.server(0);
+        server.createContext("/events", broadcaster.handler());
+        server.start();
+        threads = Executors.newVirtualThreadPerTaskExecutor();
+        Client client = subscribe(server.getAddress().getPort(), "?topic=t");
+        Event hint = client.next();
+        assertEquals(new Event(null, null, null, Broadcaster.DEFAULT_RECONNECT.toMillis()), hint,
+                "the queue is discarded and only the retry hint is written");
+        assertNull(client.next());
+        assertTrue(client.endedCleanly(), "the stream ended as HTTP frames it");
+        assertEquals(1L, broadcaster.stats().dropped().get("slow"));
+        awaitCondition(() -> broadcaster.stats().subscribers() == 0, Duration.ofSeconds(5), "subscriber removed");
     }
 
     @Test

@@ -1,10 +1,12 @@
 // Browser checks in headless Chromium (Debian's, driven by playwright-core): the hub's console
 // page, the chat, stocks and LLM example pages, and EventSource's reconnect with Last-Event-ID.
-// Env: HUB_URL, CHAT_URL, STOCKS_URL, LLMSTREAM_URL, BUILD_DIR (for build/console.png).
+// Env: HUB_URL, CHAT_URL, STOCKS_URL, LLMSTREAM_URL, BUILD_DIR (for build/console.png), and
+//      JAVA and JAR to start a hub of its own for the restart check.
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { env, publish, runChecks, waitFor, launchChromium, sleep } from './lib.mjs';
+import { env, publish, runChecks, waitFor, launchChromium, sleep, freePort, within } from './lib.mjs';
 
 let browser;
 const contexts = [];
@@ -308,6 +310,64 @@ async function chatMarkupIsText() {
   return `${evil.length} messages with img/script/a/b markup shown verbatim as text on the other page; no element created, no script ran on either page`;
 }
 
+/** Starts a hub of its own (java -jar JAR --port P) and resolves once it answers /healthz. */
+async function startHub(port) {
+  const proc = spawn(env('JAVA'), ['-jar', env('JAR'), '--port', String(port), '--heartbeat', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout.on('data', (b) => { log += b; });
+  proc.stderr.on('data', (b) => { log += b; });
+  const exited = new Promise((r) => proc.on('exit', (code, sig) => r(`${code ?? sig}`)));
+  proc.exited = exited;
+  await waitFor(async () => {
+    if (proc.exitCode !== null) throw new Error(`the hub exited (${proc.exitCode}): ${log.slice(-300)}`);
+    try { return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok; } catch { return false; }
+  }, 20_000, 'a hub of its own answers /healthz');
+  return proc;
+}
+
+async function resetAfterHubRestart() {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  let hub = await startHub(port);
+  const page = await newPage();
+  try {
+    await page.goto(`${origin}/healthz`);
+    await page.evaluate(() => {
+      window.got = []; window.opens = 0; window.errors = 0;
+      const es = new EventSource('/events?topic=restart');
+      const on = (e) => window.got.push({ type: e.type, data: e.data, id: e.lastEventId });
+      es.addEventListener('message', on);
+      es.addEventListener('reset', on);
+      es.onopen = () => { window.opens++; };
+      es.onerror = () => { window.errors++; };
+    });
+    await waitFor(() => page.evaluate(() => window.opens === 1), 10_000, 'the EventSource opened');
+    await publish(origin, 'restart', 'from the first hub 1');
+    await publish(origin, 'restart', 'from the first hub 2');
+    await waitFor(() => page.evaluate(() => window.got.length === 2), 5000, 'two events from the first hub');
+
+    // SIGTERM: the hub ends every stream and exits; a new hub (empty history, ids from 1) takes the port.
+    hub.kill('SIGTERM');
+    const how = await within(10_000, hub.exited, 'the hub exits on SIGTERM');
+    await waitFor(() => page.evaluate(() => window.errors >= 1), 5000, 'the browser saw its stream end');
+    hub = await startHub(port);
+    await waitFor(() => page.evaluate(() => window.opens >= 2), 20_000, 'the EventSource reconnected to the new hub by itself');
+    await waitFor(() => page.evaluate(() => window.got.length >= 3), 5000, 'an event after the reconnect');
+    const id = await publish(origin, 'restart', 'from the second hub');
+    await waitFor(() => page.evaluate(() => window.got.length >= 4), 5000, 'a live event from the second hub');
+    const got = await page.evaluate(() => window.got);
+    const reset = got[2];
+    if (reset.type !== 'reset' || reset.data !== 'unknown') throw new Error(`after the restart the first event was ${JSON.stringify(reset)}, not a reset (the client's id 2 is unknown to the new hub)`);
+    const live = got[3];
+    if (live.type !== 'message' || live.data !== 'from the second hub' || live.id !== id) throw new Error(`the live event after the reset: ${JSON.stringify(live)}`);
+    if (got.length !== 4) throw new Error(`extra events: ${JSON.stringify(got.slice(4))}`);
+    return `hub exited on SIGTERM (${how}); the browser reconnected to the restarted hub and got reset ${JSON.stringify(reset.data)} (id ${JSON.stringify(reset.id)}) before the live event id ${id}`;
+  } finally {
+    await page.close();
+    hub.kill('SIGKILL');
+  }
+}
+
 await runChecks([
   { name: 'browser: two chat pages exchange messages', fn: chatExchange, timeoutMs: 40_000 },
   { name: 'browser: chat shows HTML from a message as text, never as markup', fn: chatMarkupIsText, timeoutMs: 30_000 },
@@ -315,6 +375,7 @@ await runChecks([
   { name: 'browser: stocks page table updates from price events', fn: stocksTableUpdates, timeoutMs: 40_000 },
   { name: 'browser: LLM page shows the answer appearing token by token', fn: llmAnswerAppears, timeoutMs: 60_000 },
   { name: 'browser: EventSource reconnects after the stream ends and resumes with Last-Event-ID', fn: reconnectWithLastEventId, timeoutMs: 60_000 },
+  { name: 'browser: after a hub restart (SIGTERM) EventSource reconnects by itself and gets a reset', fn: resetAfterHubRestart, timeoutMs: 80_000 },
 ], {
   cleanup: async () => { if (browser) await browser.close(); },
 });

@@ -123,7 +123,7 @@ async function subscribeAndPublish() {
 
 const need = () => { if (!want) throw new Error('nothing was published (see the publish check)'); };
 await runChecks([
-  { name: 'clients: publish adversarial payloads', fn: subscribeAndPublish, timeoutMs: 90_000 },
+  { name: 'clients: publish adversarial payloads', fn: subscribeAndPublish, timeoutMs: 150_000 },
   { name: 'clients: eventsource package', fn: () => { need(); return compare(clients[0], want); } },
   { name: 'clients: eventsource-parser', fn: () => { need(); return compare(clients[1], want); } },
   { name: 'clients: chromium EventSource', fn: () => { need(); return compare(clients[2], want); } },

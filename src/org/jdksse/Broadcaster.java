@@ -121,6 +121,7 @@ public final class Broadcaster implements AutoCloseable {
     final LongAdder delivered = new LongAdder();
     private final EnumMap<Reason, LongAdder> departures = new EnumMap<>(Reason.class);
     private final LongAdder rejected = new LongAdder();
+    private final AtomicLong lastLimitWarning = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(2));
     private final AtomicInteger watchdogState = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -194,7 +195,12 @@ public final class Broadcaster implements AutoCloseable {
         if (admitted.incrementAndGet() > maxSubscribers || isClosing()) {
             admitted.decrementAndGet();
             rejected.increment();
-            LOG.log(Level.DEBUG, "subscriber refused: {0}", isClosing() ? "closed" : "limit of " + maxSubscribers + " reached");
+            String why = isClosing() ? "closed" : "limit of " + maxSubscribers + " subscribers reached";
+            long now = System.nanoTime();
+            long last = lastLimitWarning.get();
+            // Once a minute at most: a full server refuses a storm of reconnections.
+            boolean warn = now - last > TimeUnit.MINUTES.toNanos(1) && lastLimitWarning.compareAndSet(last, now);
+            LOG.log(warn ? Level.WARNING : Level.DEBUG, "subscriber refused with 503: {0}", why);
             exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             Sse.respond(exchange, 503, isClosing() ? "shutting down" : "too many subscribers");
             return;
@@ -253,7 +259,9 @@ public final class Broadcaster implements AutoCloseable {
                     history.after(after, sub.topics(), replay);
                 }
             }
-            sub.goLive(reset, replay);
+            if (!sub.goLive(reset, replay)) {
+                return true;
+            }
             for (String topic : sub.topics()) {
                 byTopic.compute(topic, (t, subs) -> {
                     Set<Subscription> set = subs != null ? subs : ConcurrentHashMap.newKeySet();

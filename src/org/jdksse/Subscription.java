@@ -109,10 +109,15 @@ final class Subscription implements Broadcaster.Subscriber {
     /**
      * Puts frames ahead of everything queued so far and appends the replay after it: called once,
      * under the broadcaster's publish lock, just before the first live event can arrive.
+     *
+     * @return {@code false} if the subscriber was already dropped (by what the hook sent it)
      */
-    void goLive(byte[] reset, List<byte[]> replay) {
+    boolean goLive(byte[] reset, List<byte[]> replay) {
         lock.lock();
         try {
+            if (state != OPEN) {
+                return false;
+            }
             List<byte[]> head = new ArrayList<>((queue == null ? 0 : queue.size()) + replay.size() + 1);
             if (reset != null) {
                 head.add(reset);
@@ -127,6 +132,7 @@ final class Subscription implements Broadcaster.Subscriber {
                 backlog = head;
                 ready.signal();
             }
+            return true;
         } finally {
             lock.unlock();
         }

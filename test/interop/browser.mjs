@@ -4,7 +4,6 @@
 //      JAVA and JAR to start a hub of its own for the restart check.
 import net from 'node:net';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { env, publish, runChecks, waitFor, launchChromium, sleep, freePort, within } from './lib.mjs';
 

@@ -54,13 +54,36 @@ export async function publish(hub, topic, data, { event, form = false } = {}) {
   return id;
 }
 
-/** Returns a free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
+/**
+ * Returns n distinct TCP ports that were free on 127.0.0.1 a moment ago, chosen below the
+ * kernel's ephemeral range. Ports from listen(0) come from that range, which is also where
+ * every outgoing connection (a browser's, a fetch's) takes its local port: on a busy machine
+ * one of them can hold the port by the time a server binds it. Below the range, only another
+ * listener can.
+ */
+export async function freePorts(n) {
+  const fs = await import('node:fs');
+  let low = 32768;
+  try { low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low; } catch { /* not Linux */ }
+  const from = Math.max(1024, low - 12000), to = low - 1;
+  const ports = new Set();
+  for (let tries = 0; ports.size < n && tries < 1000; tries++) {
+    const p = from + Math.floor(Math.random() * (to - from + 1));
+    if (ports.has(p)) continue;
+    const ok = await new Promise((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (ok) ports.add(p);
+  }
+  if (ports.size < n) throw new Error(`found only ${ports.size} free ports of ${n} in ${from}-${to}`);
+  return [...ports];
+}
+
+/** Returns one free TCP port on 127.0.0.1 (see freePorts). */
+export async function freePort() {
+  return (await freePorts(1))[0];
 }
 
 /**

@@ -185,6 +185,8 @@ await runChecks([
     fn: async () => {
       const [, short] = await idleBoth();
       if (short.endedAfter === null) throw new Error(`the stream was still open after ${IDLE_MS / 1000} s with a 1 s read timeout: the idle check above proves nothing`);
+      if (short.status !== 200) throw new Error(`the subscription through nginx never opened (status ${short.status}${short.error ? ', ' + short.error : ''})`);
+      if (short.endedAfter < 900) throw new Error(`the stream ended after ${short.endedAfter.toFixed(0)} ms, before the 1 s read timeout could have cut it`);
       return `nginx ended the stream after ${(short.endedAfter / 1000).toFixed(1)} s (${short.comments} heartbeat comment(s) before)`;
     },
   },

@@ -142,6 +142,18 @@ final class Conn {
 
     private void sse(byte[] b, int off, int len, Sink sink) {
         for (int i = off, end = off + len; i < end; i++) {
+            if (lineLen > line.length) {
+                // past the bytes that matter (the padding of a big event): skip to the end of the line
+                int j = i;
+                while (j < end && b[j] != '\n' && b[j] != '\r') {
+                    j++;
+                }
+                lineLen += j - i;
+                i = j;
+                if (i == end) {
+                    return;
+                }
+            }
             byte x = b[i];
             if (x == '\r') {
                 endLine(sink);

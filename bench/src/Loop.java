@@ -35,6 +35,18 @@ final class Loop implements Runnable, Conn.Sink {
         }
     }
 
+    private static final java.net.InetAddress[] SOURCES = new java.net.InetAddress[16];
+
+    static {
+        try {
+            for (int i = 0; i < SOURCES.length; i++) {
+                SOURCES[i] = java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + i)});
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final InetSocketAddress target;
     private final byte[] request;
     private final Selector selector;
@@ -127,6 +139,10 @@ final class Loop implements Runnable, Conn.Sink {
                 if (slow) {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, slowRcvBuf);
                 }
+                // Each source address has its own 28k ephemeral ports: spread over 127.0.0.2-17 so that 19k
+                // streams plus the TIME_WAIT left by earlier scenarios and the churn never run out.
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(new InetSocketAddress(SOURCES[id % SOURCES.length], 0));
                 c.ch = ch;
                 c.startedAt = System.nanoTime();
                 inFlight++;
@@ -224,7 +240,7 @@ final class Loop implements Runnable, Conn.Sink {
             c.lastSeq = seq;
         }
         Phase p = phase;
-        if (p == null || seq < p.firstSeq) {
+        if (p == null || seq < p.firstSeq || (p.skipSlow && c.slow)) {
             return;
         }
         int idx = (int) (seq - p.firstSeq);

@@ -43,15 +43,24 @@ class EventSourceBroadcastTest {
     private record Received(List<String> data, boolean idsRose) {
     }
 
-    /** Starts {@code CLIENTS} pull sources on virtual threads; each reads {@code EVENTS} events, then closes. */
-    private static List<CompletableFuture<Received>> subscribe(URI uri, ExecutorService threads) {
+    /** Each client's count and last id so far, so that a client that stalls can be named. */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, String> PROGRESS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Starts {@code CLIENTS} pull sources on virtual threads; each reads {@code EVENTS} events, then
+     * closes. A first {@code Last-Event-ID} of "0" asks for everything from the start, so that a
+     * client dropped before its first event resumes too; with none it would rejoin live only.
+     */
+    private static List<CompletableFuture<Received>> subscribe(URI uri, String lastEventId, ExecutorService threads) {
         List<CompletableFuture<Received>> clients = new ArrayList<>();
+        PROGRESS.clear();
         for (int c = 0; c < CLIENTS; c++) {
+            int client = c;
             clients.add(CompletableFuture.supplyAsync(() -> {
                 List<String> data = new ArrayList<>(EVENTS);
                 long lastId = 0;
                 boolean rose = true;
-                try (EventSource source = EventSource.builder(uri).retry(Duration.ofMillis(50)).build()) {
+                try (EventSource source = EventSource.builder(uri).lastEventId(lastEventId).retry(Duration.ofMillis(50)).build()) {
                     while (data.size() < EVENTS) {
                         MessageEvent e = source.next();
                         if (e == null) {
@@ -61,6 +70,7 @@ class EventSourceBroadcastTest {
                         rose &= id > lastId;
                         lastId = id;
                         data.add(e.data());
+                        PROGRESS.put(client, data.size() + " events, last id " + id);
                     }
                 } catch (IOException e) {
                     throw new RuntimeException(e);
@@ -73,7 +83,12 @@ class EventSourceBroadcastTest {
 
     private static void assertAllReceivedInOrder(List<CompletableFuture<Received>> clients) throws Exception {
         for (int c = 0; c < clients.size(); c++) {
-            Received received = clients.get(c).get(120, TimeUnit.SECONDS);
+            Received received;
+            try {
+                received = clients.get(c).get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("client " + c + " stalled; progress: " + new java.util.TreeMap<>(PROGRESS));
+            }
             assertEquals(EVENTS, received.data().size(), "client " + c + " count");
             for (int i = 0; i < EVENTS; i++) {
                 // One message for the first difference, not a 10,000-line diff.
@@ -94,13 +109,13 @@ class EventSourceBroadcastTest {
         }
     }
 
-    private static void run(Broadcaster broadcaster, String label) throws Exception {
+    private static void run(Broadcaster broadcaster, String lastEventId, String label) throws Exception {
         HttpServer server = Sse.server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         server.createContext("/events", broadcaster.handler());
         server.start();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events?topic=load");
-            List<CompletableFuture<Received>> clients = subscribe(uri, threads);
+            List<CompletableFuture<Received>> clients = subscribe(uri, lastEventId, threads);
             awaitCondition(CLIENTS + " live subscribers", () -> broadcaster.stats().subscribers() == CLIENTS);
             for (int i = 0; i < EVENTS; i++) {
                 broadcaster.publish("load", SseEvent.of("event " + i));
@@ -117,7 +132,7 @@ class EventSourceBroadcastTest {
     void hundredClientsReceiveTenThousandEventsEachFromTheBroadcaster() throws Exception {
         // Queues big enough that nobody is dropped: every event arrives live.
         Broadcaster broadcaster = Broadcaster.builder().history(EVENTS).queueEvents(EVENTS + 1).queueBytes(16L << 20).build();
-        run(broadcaster, "live");
+        run(broadcaster, "", "live");
         assertEquals(0L, broadcaster.stats().dropped().get("slow"));
     }
 
@@ -128,7 +143,7 @@ class EventSourceBroadcastTest {
         Broadcaster broadcaster = Broadcaster.builder()
                 .options(SseOptions.defaults().withRetry(Duration.ofMillis(20)))
                 .history(EVENTS).queueEvents(64).build();
-        run(broadcaster, "resumed");
+        run(broadcaster, "0", "resumed");
     }
 
     @Test
@@ -145,7 +160,7 @@ class EventSourceBroadcastTest {
             Matcher m = Pattern.compile("listening on (http://\\S+/)").matcher(String.valueOf(line));
             assertTrue(m.find(), "hub's first line: " + line);
             URI root = URI.create(m.group(1));
-            List<CompletableFuture<Received>> clients = subscribe(root.resolve("/events?topic=load"), threads);
+            List<CompletableFuture<Received>> clients = subscribe(root.resolve("/events?topic=load"), "0", threads);
             HttpRequest stats = HttpRequest.newBuilder(root.resolve("/stats")).build();
             awaitCondition(CLIENTS + " subscribers in /stats",
                     () -> http.sendAsync(stats, HttpResponse.BodyHandlers.ofString()).join().body().contains("\"subscribers\":" + CLIENTS + ","));

@@ -602,9 +602,9 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
 
     /**
      * Returns the wait before the next connection attempt: the retry time, doubled for each
-     * consecutive failed attempt after the first, up to {@code maxRetryMillis} (but never below the retry time, which
-     * the server may have raised), plus up to half again at random so that clients dropped together
-     * do not return together.
+     * consecutive failed attempt after the first, up to {@code maxRetryMillis} (but never below the
+     * retry time, which the server may have raised), plus up to half again at random so that
+     * clients dropped together do not return together.
      */
     static long reconnectDelay(long retryMillis, int failures, long maxRetryMillis, RandomGenerator random) {
         long base = retryMillis;

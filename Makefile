@@ -59,7 +59,7 @@ TESTS ?=
 TEST_OPTS ?= -Xmx2g -XX:+UseSerialGC
 test: build/test-classes.stamp $(JAR)
 	@set -o pipefail; $(JAVA) $(TEST_OPTS) -jar $(JUNIT_JAR) execute --disable-banner --disable-ansi-colors \
-	  --details=tree --class-path build/test-classes:build/classes --scan-class-path \
+	  --details=tree --config=junit.jupiter.execution.timeout.default=300s --config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD --class-path build/test-classes:build/classes --scan-class-path \
 	  $(if $(TESTS),--include-classname '.*($(TESTS))') 2>&1 | tee build/test-output.txt; rc=$$?; \
 	  ok=$$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' build/test-output.txt | tail -1); \
 	  ko=$$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' build/test-output.txt | tail -1); \

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -132,7 +134,9 @@ public final class Broadcaster implements AutoCloseable {
         this.queueBytes = b.queueBytes;
         this.maxSubscribers = b.maxSubscribers > 0 ? b.maxSubscribers : defaultMaxSubscribers();
         this.onSubscribe = b.onSubscribe;
-        this.history = new History(b.history, b.historyBytes);
+        long first = b.firstId > 0 ? b.firstId : ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        this.lastId = first - 1;
+        this.history = new History(b.history, b.historyBytes, lastId);
         this.heartbeatFrame = options.heartbeatFrame();
         this.hintFrame = SseEvent.retry(options.retry() != null ? options.retry() : DEFAULT_RECONNECT).encode();
         this.probeNanos = options.heartbeat().toNanos() / 2;
@@ -207,7 +211,9 @@ public final class Broadcaster implements AutoCloseable {
         }
         try {
             cors.apply(exchange);
-            ExchangeStream stream = ExchangeStream.open(exchange, options);
+            // The headers stay in the JDK's buffer until the subscriber is live: a client that
+            // has its 200 is then sure to get every event published after it.
+            ExchangeStream stream = ExchangeStream.prepare(exchange);
             if (stream == null) {
                 return;
             }
@@ -225,6 +231,7 @@ public final class Broadcaster implements AutoCloseable {
                 if (!goLive(sub)) {
                     sub.shutdown();
                 }
+                stream.flushOpen(options);
                 sub.run();
             } finally {
                 byId.remove(sub.id());
@@ -600,6 +607,15 @@ public final class Broadcaster implements AutoCloseable {
          * @return the last event id, never {@code null}
          */
         String lastEventId();
+
+        /**
+         * Sends an event to this subscriber only, as {@link Broadcaster#send} does: from the
+         * {@code onSubscribe} hook, it is the subscriber's first event.
+         *
+         * @param event the event
+         * @return {@code true} if the event was queued, {@code false} if the subscriber is gone
+         */
+        boolean send(SseEvent event);
     }
 
     /** Builds a {@link Broadcaster}; not safe for use by several threads. */
@@ -611,6 +627,7 @@ public final class Broadcaster implements AutoCloseable {
         private long queueBytes = 1L << 20;
         private int maxSubscribers;
         private Consumer<Subscriber> onSubscribe = sub -> { };
+        private long firstId;
 
         private Builder() {
         }
@@ -723,6 +740,25 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder onSubscribe(Consumer<Subscriber> hook) {
             this.onSubscribe = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /**
+         * Sets the id of the first event published. The default is the time the broadcaster is
+         * built, in microseconds since the epoch, so that ids keep increasing across restarts of
+         * the process: a client that resumes with an id from an earlier run gets {@code reset},
+         * never a replay of other events under a reused id. Set it to start from 1 where ids are
+         * read by people or tests.
+         *
+         * @param id the first id
+         * @return this builder
+         * @throws IllegalArgumentException if {@code id} is less than 1
+         */
+        public Builder firstId(long id) {
+            if (id < 1) {
+                throw new IllegalArgumentException("firstId must be at least 1: " + id);
+            }
+            this.firstId = id;
             return this;
         }
 

@@ -51,6 +51,18 @@ final class ExchangeStream implements SseStream {
      * @return the stream, or {@code null} if the client was already gone
      */
     static ExchangeStream open(HttpExchange exchange, SseOptions options) {
+        ExchangeStream stream = prepare(exchange);
+        return stream != null && stream.flushOpen(options) ? stream : null;
+    }
+
+    /**
+     * Hands the event-stream headers to the JDK, which keeps them in its buffer until the first
+     * flush: a caller can finish its own set-up (a broadcaster registers the subscriber) before
+     * the client learns that the stream is open.
+     *
+     * @return the stream, or {@code null} if the client was already gone
+     */
+    static ExchangeStream prepare(HttpExchange exchange) {
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "text/event-stream; charset=utf-8");
         headers.set("Cache-Control", "no-cache");
@@ -61,8 +73,12 @@ final class ExchangeStream implements SseStream {
             exchange.close();
             return null;
         }
-        ExchangeStream stream = new ExchangeStream(exchange, lastEventId(exchange));
-        return stream.write(options.retry() == null ? NOTHING : SseEvent.retry(options.retry()).encode()) ? stream : null;
+        return new ExchangeStream(exchange, lastEventId(exchange));
+    }
+
+    /** Flushes the headers to the client, after the options' retry hint if there is one. */
+    boolean flushOpen(SseOptions options) {
+        return write(options.retry() == null ? NOTHING : SseEvent.retry(options.retry()).encode());
     }
 
     /** Returns the Last-Event-ID header as UTF-8 (the JDK hands header values over as ISO-8859-1), else the query parameter. */

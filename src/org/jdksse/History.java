@@ -23,8 +23,14 @@ final class History {
     private long prunedThrough;
 
     History(int maxEvents, long maxBytes) {
+        this(maxEvents, maxBytes, 0);
+    }
+
+    /** Creates a history whose first id will be above {@code before}: a resume from below it gets no replay. */
+    History(int maxEvents, long maxBytes, long before) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
+        this.prunedThrough = before;
     }
 
     /** Appends an event whose id is higher than any before, then evicts the oldest past either bound. */
@@ -48,7 +54,7 @@ final class History {
         }
     }
 
-    /** Returns the highest id evicted, 0 if none. */
+    /** Returns the highest id evicted, or the id before the first one if none was. */
     long prunedThrough() {
         return prunedThrough;
     }

@@ -76,6 +76,11 @@ final class Subscription implements Broadcaster.Subscriber {
         return exchange;
     }
 
+    @Override
+    public boolean send(SseEvent event) {
+        return offer(event.encode());
+    }
+
     /**
      * Queues a frame unless the subscriber is closing; drops the subscriber as slow when the frame
      * would exceed a bound (a single frame larger than the byte bound still passes an empty queue).

@@ -108,7 +108,7 @@ class BroadcasterTest {
 
     @Test
     void thousandSubscribersOnThreeTopicsReceiveEveryEventOfTheirTopicInOrderAndNoneOfTheOthers() throws Exception {
-        int port = serve(Broadcaster.builder());
+        int port = serve(Broadcaster.builder().firstId(1));
         int subscribers = 1000;
         int perTopic = 200;
         List<Future<List<Event>>> received = new ArrayList<>();
@@ -157,7 +157,7 @@ class BroadcasterTest {
     @Test
     void subscriberThatNeverReadsIsDroppedAtItsQueueBoundWhileItsNeighbourReceivesEverythingAndTheHeapStaysBounded()
             throws Exception {
-        int port = serve(Broadcaster.builder().queueEvents(64).queueBytes(256 * 1024).history(16));
+        int port = serve(Broadcaster.builder().firstId(1).queueEvents(64).queueBytes(256 * 1024).history(16));
         // A client that asks for the stream and then never reads a byte.
         Socket stuck = new Socket();
         stuck.setReceiveBufferSize(4096);
@@ -220,7 +220,7 @@ class BroadcasterTest {
         // The hook runs on the subscriber's thread before it writes anything, so sending from it
         // overflows the queue deterministically while no write is stuck.
         Broadcaster[] self = new Broadcaster[1];
-        broadcaster = Broadcaster.builder().queueEvents(4).onSubscribe(sub -> {
+        broadcaster = Broadcaster.builder().firstId(1).queueEvents(4).onSubscribe(sub -> {
             for (int k = 0; k < 5; k++) {
                 self[0].send(sub.id(), SseEvent.of("burst " + k));
             }
@@ -243,7 +243,7 @@ class BroadcasterTest {
     @Test
     void twoHundredVanishedClientsAreRemovedWithinTwoHeartbeatIntervalsWithNothingPublished() throws Exception {
         Duration heartbeat = Duration.ofMillis(500);
-        int port = serve(Broadcaster.builder().options(SseOptions.defaults().withHeartbeat(heartbeat)));
+        int port = serve(Broadcaster.builder().firstId(1).options(SseOptions.defaults().withHeartbeat(heartbeat)));
         List<Client> vanishing = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             vanishing.add(join(port, "?topic=t"));
@@ -267,7 +267,7 @@ class BroadcasterTest {
     @Test
     void resumeReplaysExactlyTheEventsAfterTheIdThenLiveOnesWhileAPublisherRuns() throws Exception {
         int maxEvents = 1_000_000;
-        int port = serve(Broadcaster.builder().history(2 * maxEvents).historyBytes(1L << 30)
+        int port = serve(Broadcaster.builder().firstId(1).history(2 * maxEvents).historyBytes(1L << 30)
                 .queueEvents(2 * maxEvents).queueBytes(1L << 30));
         AtomicLongArray ids = new AtomicLongArray(maxEvents);
         AtomicInteger published = new AtomicInteger();
@@ -335,7 +335,7 @@ class BroadcasterTest {
 
     @Test
     void resumeFromAnIdInTheHistoryReplaysTheEventsAfterItBeforeLiveOnes() throws Exception {
-        int port = serve(Broadcaster.builder());
+        int port = serve(Broadcaster.builder().firstId(1));
         for (int k = 1; k <= 5; k++) {
             broadcaster.publish("t", SseEvent.of("e" + k));
             broadcaster.publish("u", SseEvent.of("other" + k));
@@ -350,7 +350,7 @@ class BroadcasterTest {
 
     @Test
     void expiredIdGetsResetFirstThenOnlyLiveEvents() throws Exception {
-        Broadcaster.Builder builder = Broadcaster.builder().history(5);
+        Broadcaster.Builder builder = Broadcaster.builder().firstId(1).history(5);
         int port = serveWithoutWelcome(builder);
         for (int k = 1; k <= 10; k++) {
             broadcaster.publish("t", SseEvent.of("e" + k));
@@ -364,7 +364,7 @@ class BroadcasterTest {
 
     @Test
     void unknownIdsGetResetFirst() throws Exception {
-        int port = serveWithoutWelcome(Broadcaster.builder());
+        int port = serveWithoutWelcome(Broadcaster.builder().firstId(1));
         broadcaster.publish("t", SseEvent.of("e1"));
         broadcaster.publish("t", SseEvent.of("e2"));
         for (String unknown : List.of("abc", "3", "999999999999999999999", "-1", "+1", "1.0", "0x1")) {
@@ -379,7 +379,7 @@ class BroadcasterTest {
 
     @Test
     void subscriberLimitAnswers503WithRetryAfterBeforeAnyStreamStarts() throws Exception {
-        int port = serve(Broadcaster.builder().maxSubscribers(2)
+        int port = serve(Broadcaster.builder().firstId(1).maxSubscribers(2)
                 .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(100))));
         Client first = join(port, "");
         join(port, "");
@@ -404,7 +404,7 @@ class BroadcasterTest {
 
     @Test
     void closeWithFiveHundredOpenStreamsEndsEveryStreamWithinTheBound() throws Exception {
-        int port = serve(Broadcaster.builder().options(SseOptions.defaults().withRetry(Duration.ofMillis(1500))));
+        int port = serve(Broadcaster.builder().firstId(1).options(SseOptions.defaults().withRetry(Duration.ofMillis(1500))));
         int streams = 500;
         List<Future<Boolean>> ends = new ArrayList<>();
         CountDownLatch joined = new CountDownLatch(streams);
@@ -442,7 +442,7 @@ class BroadcasterTest {
 
     @Test
     void closeAbortsAStreamStillStuckAtTheDeadline() throws Exception {
-        int port = serve(Broadcaster.builder().queueEvents(100_000).queueBytes(1L << 30));
+        int port = serve(Broadcaster.builder().firstId(1).queueEvents(100_000).queueBytes(1L << 30));
         Socket stuck = new Socket();
         stuck.setReceiveBufferSize(4096);
         stuck.connect(new InetSocketAddress("127.0.0.1", port));
@@ -483,7 +483,7 @@ class BroadcasterTest {
 
     @Test
     void aWriteStuckForTwoHeartbeatIntervalsIsAbortedWithNothingMorePublished() throws Exception {
-        int port = serve(Broadcaster.builder().queueEvents(100_000).queueBytes(1L << 30)
+        int port = serve(Broadcaster.builder().firstId(1).queueEvents(100_000).queueBytes(1L << 30)
                 .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(200))));
         Socket stuck = new Socket();
         clients.add(new Client(stuck));
@@ -501,7 +501,7 @@ class BroadcasterTest {
 
     @Test
     void sendReachesOnlyTheNamedSubscriber() throws Exception {
-        int port = serve(Broadcaster.builder());
+        int port = serve(Broadcaster.builder().firstId(1));
         Client a = join(port, "?topic=t");
         Client b = join(port, "?topic=t");
         Client c = join(port, "?topic=u");
@@ -518,7 +518,7 @@ class BroadcasterTest {
 
     @Test
     void publishExceptReachesAllButOne() throws Exception {
-        int port = serve(Broadcaster.builder());
+        int port = serve(Broadcaster.builder().firstId(1));
         List<Client> room = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             room.add(join(port, "?topic=chat"));
@@ -536,7 +536,7 @@ class BroadcasterTest {
 
     @Test
     void onSubscribeEventArrivesFirstBeforeReplayAndLiveEvents() throws Exception {
-        int port = serve(Broadcaster.builder());
+        int port = serve(Broadcaster.builder().firstId(1));
         broadcaster.publish("t", SseEvent.of("old"));
         Client client = subscribe(port, "?topic=t", "Last-Event-ID: 0");
         broadcaster.publish("t", SseEvent.of("new"));
@@ -549,7 +549,7 @@ class BroadcasterTest {
 
     @Test
     void otherMethodsGet405AndAnEmptyTopicGets400() throws Exception {
-        int port = serve(Broadcaster.builder());
+        int port = serve(Broadcaster.builder().firstId(1));
         Client post = Client.request(port, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n");
         clients.add(post);
         assertEquals(405, post.status);
@@ -561,7 +561,7 @@ class BroadcasterTest {
 
     @Test
     void corsOriginsMayReadTheStream() throws Exception {
-        int port = serve(Broadcaster.builder().options(SseOptions.defaults().withCorsOrigins("https://a.example")));
+        int port = serve(Broadcaster.builder().firstId(1).options(SseOptions.defaults().withCorsOrigins("https://a.example")));
         Client allowed = join(port, "", "Origin: https://a.example");
         assertEquals("https://a.example", allowed.header("Access-Control-Allow-Origin"));
         Client other = join(port, "", "Origin: https://b.example");
@@ -580,7 +580,7 @@ class BroadcasterTest {
         } finally {
             b.close();
         }
-        Broadcaster.Builder builder = Broadcaster.builder();
+        Broadcaster.Builder builder = Broadcaster.builder().firstId(1);
         assertMessage("history", assertThrows(IllegalArgumentException.class, () -> builder.history(-1)));
         assertMessage("historyBytes", assertThrows(IllegalArgumentException.class, () -> builder.historyBytes(-1)));
         assertMessage("queueEvents", assertThrows(IllegalArgumentException.class, () -> builder.queueEvents(0)));
@@ -588,11 +588,48 @@ class BroadcasterTest {
         assertMessage("maxSubscribers", assertThrows(IllegalArgumentException.class, () -> builder.maxSubscribers(0)));
         assertThrows(NullPointerException.class, () -> builder.options(null));
         assertThrows(NullPointerException.class, () -> builder.onSubscribe(null));
+        assertMessage("firstId", assertThrows(IllegalArgumentException.class, () -> builder.firstId(0)));
+    }
+
+    @Test
+    @Timeout(20)
+    void aClientThatHasItsHeadersGetsEveryEventPublishedAfterThem() throws Exception {
+        // A slow hook widens the window between accepting the request and going live: the
+        // headers must not reach the client before the subscriber is in its topics.
+        int port = serveWithoutWelcome(Broadcaster.builder().firstId(1).onSubscribe(sub -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        Client client = subscribe(port, "?topic=t");
+        assertEquals(200, client.status);
+        broadcaster.publish("t", SseEvent.of("right after the headers"));
+        assertEquals(new Event("1", null, "right after the headers", null), client.next());
+    }
+
+    @Test
+    void idsKeepIncreasingAcrossRestartsSoAnOldRunsIdGetsReset() throws Exception {
+        Broadcaster earlier = Broadcaster.create();
+        long earlierId;
+        try {
+            earlier.publish("t", SseEvent.of("a"));
+            earlierId = earlier.publish("t", SseEvent.of("b"));
+        } finally {
+            earlier.close();
+        }
+        Thread.sleep(1);
+        int port = serveWithoutWelcome(Broadcaster.builder());
+        long first = broadcaster.publish("t", SseEvent.of("new run"));
+        assertTrue(first > earlierId, first + " should be above the earlier run's " + earlierId);
+        Client client = subscribe(port, "?topic=t", "Last-Event-ID: " + earlierId);
+        assertEquals(new Event(Long.toString(first), "reset", "expired", null), client.next());
     }
 
     @Test
     void publishAssignsIncreasingIdsAcrossTopicsAndCountsWithNoSubscribers() {
-        Broadcaster b = Broadcaster.create();
+        Broadcaster b = Broadcaster.builder().firstId(1).build();
         try {
             assertEquals(1, b.publish("a", SseEvent.of("1")));
             assertEquals(2, b.publish("b", SseEvent.builder().id("mine").data("2").build()));
@@ -606,7 +643,7 @@ class BroadcasterTest {
 
     @Test
     void closeIsIdempotentAndPublishingAfterItReachesNoOne() throws Exception {
-        int port = serve(Broadcaster.builder());
+        int port = serve(Broadcaster.builder().firstId(1));
         Client client = join(port, "?topic=t");
         broadcaster.close(Duration.ofSeconds(2));
         broadcaster.close(Duration.ofSeconds(2));

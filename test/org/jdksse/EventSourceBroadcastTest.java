@@ -48,8 +48,9 @@ class EventSourceBroadcastTest {
 
     /**
      * Starts {@code CLIENTS} pull sources on virtual threads; each reads {@code EVENTS} events, then
-     * closes. A first {@code Last-Event-ID} of "0" asks for everything from the start, so that a
-     * client dropped before its first event resumes too; with none it would rejoin live only.
+     * closes. A first {@code Last-Event-ID} naming the id before the first event asks for everything
+     * from the start, so that a client dropped before its first event resumes too; with none it
+     * would rejoin live only.
      */
     private static List<CompletableFuture<Received>> subscribe(URI uri, String lastEventId, ExecutorService threads) {
         List<CompletableFuture<Received>> clients = new ArrayList<>();
@@ -131,7 +132,7 @@ class EventSourceBroadcastTest {
     @Test
     void hundredClientsReceiveTenThousandEventsEachFromTheBroadcaster() throws Exception {
         // Queues big enough that nobody is dropped: every event arrives live.
-        Broadcaster broadcaster = Broadcaster.builder().history(EVENTS).queueEvents(EVENTS + 1).queueBytes(16L << 20).build();
+        Broadcaster broadcaster = Broadcaster.builder().firstId(1).history(EVENTS).queueEvents(EVENTS + 1).queueBytes(16L << 20).build();
         run(broadcaster, "", "live");
         assertEquals(0L, broadcaster.stats().dropped().get("slow"));
     }
@@ -140,7 +141,7 @@ class EventSourceBroadcastTest {
     void hundredClientsLoseNothingWhenSmallQueuesDropThemAndTheyResume() throws Exception {
         // Small queues under a publisher that never waits: slow clients are dropped, reconnect with
         // Last-Event-ID and resume from the history, so they still see every event exactly once.
-        Broadcaster broadcaster = Broadcaster.builder()
+        Broadcaster broadcaster = Broadcaster.builder().firstId(1)
                 .options(SseOptions.defaults().withRetry(Duration.ofMillis(20)))
                 .history(EVENTS).queueEvents(64).build();
         run(broadcaster, "0", "resumed");
@@ -160,7 +161,11 @@ class EventSourceBroadcastTest {
             Matcher m = Pattern.compile("listening on (http://\\S+/)").matcher(String.valueOf(line));
             assertTrue(m.find(), "hub's first line: " + line);
             URI root = URI.create(m.group(1));
-            List<CompletableFuture<Received>> clients = subscribe(root.resolve("/events?topic=load"), "0", threads);
+            // The hub's ids start from the clock: resume from a marker's id to ask for everything after it.
+            HttpResponse<String> marker = http.send(HttpRequest.newBuilder(root.resolve("/events?topic=other"))
+                    .POST(HttpRequest.BodyPublishers.ofString("marker")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, marker.statusCode(), marker.body());
+            List<CompletableFuture<Received>> clients = subscribe(root.resolve("/events?topic=load"), marker.body().strip(), threads);
             HttpRequest stats = HttpRequest.newBuilder(root.resolve("/stats")).build();
             awaitCondition(CLIENTS + " subscribers in /stats",
                     () -> http.sendAsync(stats, HttpResponse.BodyHandlers.ofString()).join().body().contains("\"subscribers\":" + CLIENTS + ","));

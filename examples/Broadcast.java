@@ -7,9 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.jdksse.Broadcaster;
 import org.jdksse.Sse;
@@ -18,14 +15,13 @@ import org.jdksse.SseOptions;
 
 /** The actix-web-lab broadcaster: everyone subscribed gets every message; dead clients are pruned by a ping. */
 public class Broadcast {
-    /** A field, not a local, so that the onSubscribe hook can reach the broadcaster it belongs to. */
     static Broadcaster broadcaster;
 
     public static void main(String[] args) throws IOException {
         // Only a write finds a client that vanished: a ": ping" comment on quiet streams finds it within 10 s.
         broadcaster = Broadcaster.builder()
                 .options(SseOptions.defaults().withHeartbeat(Duration.ofSeconds(10), "ping"))
-                .onSubscribe(client -> broadcaster.send(client.id(), SseEvent.of("connected")))
+                .onSubscribe(client -> client.send(SseEvent.of("connected")))
                 .build();
         HttpHandler subscribe = broadcaster.handler();
         HttpServer server = Sse.server(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
@@ -35,7 +31,7 @@ public class Broadcast {
             if (path.equals("/events") && !post) {
                 subscribe.handle(exchange); // GET /events stays here, streaming, until the client leaves
             } else if (path.equals("/events")) {
-                broadcast(exchange, readMessage(exchange)); // POST /events with the message as body
+                broadcast(exchange, Sse.readText(exchange, 4096)); // POST /events with the message as body
             } else if (path.startsWith("/events/") && !post) {
                 broadcast(exchange, path.substring("/events/".length())); // GET /events/{msg}, as in the original
             } else {
@@ -63,31 +59,11 @@ public class Broadcast {
         }
     }
 
-    /** Returns the body as text, or answers 413, 400 itself and returns null. */
-    static String readMessage(HttpExchange exchange) throws IOException {
-        byte[] body = exchange.getRequestBody().readNBytes(4097);
-        if (body.length > 4096) {
-            Sse.respond(exchange, 413, "message over 4096 bytes");
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            Sse.respond(exchange, 400, "message is not UTF-8");
-            return null;
-        }
-    }
-
     static void page(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals("/")) {
+        if (exchange.getRequestURI().getPath().equals("/")) {
+            Sse.respond(exchange, 200, "text/html; charset=utf-8", PAGE);
+        } else {
             Sse.respond(exchange, 404, "not found: try / or /events");
-            return;
-        }
-        byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        try (exchange) {
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
         }
     }
 

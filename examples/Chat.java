@@ -7,9 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdksse.Broadcaster;
@@ -19,13 +16,11 @@ import org.jdksse.SseEvent;
 /** The salvo and warp chat: each user gets an id on arrival, and each message goes to everyone else. */
 public class Chat {
     static final int MAX_MESSAGE = 4096;
-    /** A field, not a local, so that the onSubscribe hook can reach the broadcaster it belongs to. */
-    static Broadcaster chat;
 
     public static void main(String[] args) throws IOException {
         // A new user's first event is its own id, sent before any message can reach it.
-        chat = Broadcaster.builder()
-                .onSubscribe(user -> chat.send(user.id(), SseEvent.of("user", Long.toString(user.id()))))
+        Broadcaster chat = Broadcaster.builder()
+                .onSubscribe(user -> user.send(SseEvent.of("user", Long.toString(user.id()))))
                 .build();
         HttpHandler subscribe = chat.handler();
         HttpServer server = Sse.server(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
@@ -55,33 +50,19 @@ public class Chat {
 
     /** Returns the body as text, or answers 413, 400 itself and returns null: only sane UTF-8 text gets through. */
     static String readMessage(HttpExchange exchange) throws IOException {
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_MESSAGE + 1);
-        if (body.length > MAX_MESSAGE) {
-            Sse.respond(exchange, 413, "message over " + MAX_MESSAGE + " bytes");
+        String text = Sse.readText(exchange, MAX_MESSAGE);
+        if (text != null && text.isBlank()) {
+            Sse.respond(exchange, 400, "empty message");
             return null;
         }
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-            if (!text.isBlank()) {
-                return text;
-            }
-            Sse.respond(exchange, 400, "empty message");
-        } catch (CharacterCodingException e) {
-            Sse.respond(exchange, 400, "message is not UTF-8");
-        }
-        return null;
+        return text;
     }
 
     static void page(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals("/")) {
+        if (exchange.getRequestURI().getPath().equals("/")) {
+            Sse.respond(exchange, 200, "text/html; charset=utf-8", PAGE);
+        } else {
             Sse.respond(exchange, 404, "not found: the chat is at /");
-            return;
-        }
-        byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        try (exchange) {
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
         }
     }
 

@@ -1,7 +1,6 @@
 // Run: java -cp build/jdk-sse.jar examples/Clock.java [port]
 // Try: open http://localhost:8081/ (the page) which reads http://localhost:8080/clock (the stream), or curl -N localhost:8080/clock
 import com.sun.net.httpserver.HttpServer;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import org.jdksse.Sse;
@@ -15,10 +14,12 @@ import org.jdksse.SseOptions;
 public class Clock {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
-        int pagePort = port + 1;
-        SseOptions cors = SseOptions.defaults().withCorsOrigins("http://localhost:" + pagePort, "http://127.0.0.1:" + pagePort);
-
         HttpServer stream = Sse.server(port);
+        HttpServer pages = Sse.server(port == 0 ? 0 : port + 1);
+        port = stream.getAddress().getPort();
+        int pagePort = pages.getAddress().getPort();
+
+        SseOptions cors = SseOptions.defaults().withCorsOrigins("http://localhost:" + pagePort, "http://127.0.0.1:" + pagePort);
         stream.createContext("/clock", Sse.handler(cors, events -> {
             while (events.isOpen()) {
                 events.send(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -27,17 +28,10 @@ public class Clock {
         }));
         stream.start();
 
-        byte[] page = PAGE.replace("PORT", Integer.toString(port)).getBytes(StandardCharsets.UTF_8);
-        HttpServer pages = Sse.server(pagePort);
-        pages.createContext("/", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, page.length);
-            try (exchange) {
-                exchange.getResponseBody().write(page);
-            }
-        });
+        String page = PAGE.replace("PORT", Integer.toString(port));
+        pages.createContext("/", exchange -> Sse.respond(exchange, 200, "text/html; charset=utf-8", page));
         pages.start();
-        System.out.println("Clock page on http://localhost:" + pagePort + "/, stream on http://localhost:" + port + "/clock");
+        System.out.println("Clock on http://localhost:" + pagePort + "/ reading http://localhost:" + port + "/clock");
     }
 
     private static final String PAGE = """

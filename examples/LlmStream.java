@@ -7,16 +7,12 @@
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.jdksse.Sse;
-import org.jdksse.SseEvent;
+import org.jdksse.SseOptions;
 
 /** Streams a made-up model's answer token by token, the way OpenAI-compatible chat-completion APIs do. */
 public class LlmStream {
@@ -28,11 +24,11 @@ public class LlmStream {
     public static void main(String[] args) throws IOException {
         HttpServer server = Sse.server(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
         server.createContext("/v1/chat/completions", LlmStream::complete);
-        server.createContext("/stats", exchange -> respond(exchange, "application/json", "{\"answers\":" + answers
+        server.createContext("/stats", exchange -> Sse.respond(exchange, 200, "application/json", "{\"answers\":" + answers
                 + ",\"completed\":" + completed + ",\"cancelled\":" + cancelled + ",\"tokens\":" + tokens + "}"));
         server.createContext("/", exchange -> {
             if (exchange.getRequestURI().getPath().equals("/")) {
-                respond(exchange, "text/html; charset=utf-8", PAGE);
+                Sse.respond(exchange, 200, "text/html; charset=utf-8", PAGE);
             } else {
                 Sse.respond(exchange, 404, "not found: try / or POST /v1/chat/completions");
             }
@@ -48,39 +44,30 @@ public class LlmStream {
         }
         List<String> answer = generate(question.prompt());
         if (!question.stream()) {
-            respond(exchange, "application/json", "{\"object\":\"chat.completion\",\"model\":\"demo\",\"choices\":[{\"index\":0,"
+            Sse.respond(exchange, 200, "application/json", "{\"object\":\"chat.completion\",\"model\":\"demo\",\"choices\":[{\"index\":0,"
                     + "\"message\":{\"role\":\"assistant\",\"content\":" + json(String.join("", answer)) + "},\"finish_reason\":\"stop\"}]}");
             return;
         }
-        // The SSE part. Sse.handler() serves GET subscriptions; this POST answer writes its events itself.
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.getResponseHeaders().set("X-Accel-Buffering", "no"); // or nginx holds the tokens back
+        // The SSE part: Sse.stream answers this POST with events; send() turns false once the client has gone.
         long n = answers.incrementAndGet();
-        int generated = 0;
-        try (exchange) {
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
-            send(out, chunk(n, "{\"role\":\"assistant\",\"content\":\"\"}", "null"));
+        Sse.stream(exchange, SseOptions.defaults(), stream -> {
+            int generated = 0;
+            stream.send(chunk(n, "{\"role\":\"assistant\",\"content\":\"\"}", "null"));
             for (String token : answer) {
                 Thread.sleep(50); // the "model" thinking: one token per 50 ms
+                if (!stream.send(chunk(n, "{\"content\":" + json(token) + "}", "null"))) {
+                    break; // the client left: stop generating here, not at the end of the answer
+                }
                 generated++;
                 tokens.incrementAndGet();
-                send(out, chunk(n, "{\"content\":" + json(token) + "}", "null"));
             }
-            send(out, chunk(n, "{}", "\"stop\""));
-            send(out, "[DONE]");
-            completed.incrementAndGet();
-        } catch (IOException | InterruptedException gone) {
-            // A write failed, a token or two after the client left (or the server is stopping): stop generating here.
-            cancelled.incrementAndGet();
-            System.out.println("answer " + n + " cancelled after " + generated + " of " + answer.size() + " tokens: client gone");
-        }
-    }
-
-    static void send(OutputStream out, String data) throws IOException {
-        out.write(SseEvent.of(data).encode());
-        out.flush(); // each token leaves now, not when a buffer fills
+            if (stream.send(chunk(n, "{}", "\"stop\"")) && stream.send("[DONE]")) {
+                completed.incrementAndGet();
+            } else {
+                cancelled.incrementAndGet();
+                System.out.println("answer " + n + " cancelled after " + generated + " of " + answer.size() + " tokens: client gone");
+            }
+        });
     }
 
     static String chunk(long n, String delta, String finishReason) {
@@ -106,16 +93,8 @@ public class LlmStream {
             Sse.respond(exchange, 405, "use POST");
             return null;
         }
-        byte[] body = exchange.getRequestBody().readNBytes(65_537);
-        if (body.length > 65_536) {
-            Sse.respond(exchange, 413, "request over 64 KiB");
-            return null;
-        }
-        String request;
-        try {
-            request = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            Sse.respond(exchange, 400, "request is not UTF-8");
+        String request = Sse.readText(exchange, 65_536);
+        if (request == null) {
             return null;
         }
         // Not a JSON parser: enough for the shape this API takes, without a dependency.
@@ -160,15 +139,6 @@ public class LlmStream {
             }
         }
         return out.toString();
-    }
-
-    static void respond(HttpExchange exchange, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        try (exchange) {
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
     }
 
     static final String PAGE = """

@@ -1,14 +1,11 @@
 // Run: java -cp build/jdk-sse.jar examples/Notifications.java [port]
 // Try: curl -N http://localhost:8080/notifications                       (each event has an id)
 //      curl -d 'Build 42 passed' http://localhost:8080/notify              (answers the new id)
-//      curl -N -H 'Last-Event-ID: 1' http://localhost:8080/notifications   (first what came after 1, then live)
+//      curl -N -H 'Last-Event-ID: ID' http://localhost:8080/notifications  (an id you saw: first what came after it, then live)
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import org.jdksse.Broadcaster;
 import org.jdksse.Sse;
 import org.jdksse.SseEvent;
@@ -20,6 +17,7 @@ import org.jdksse.SseEvent;
 public class Notifications {
     public static void main(String[] args) throws IOException {
         // The last 100 notifications are kept for replay; a client further behind gets a "reset" event.
+        // Ids start from the clock, so that they keep increasing when the server restarts.
         Broadcaster notifications = Broadcaster.builder().history(100).build();
         HttpServer server = Sse.server(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
         server.createContext("/notifications", notifications.handler());
@@ -42,33 +40,19 @@ public class Notifications {
             Sse.respond(exchange, 405, "use POST with the notification as the body");
             return null;
         }
-        byte[] body = exchange.getRequestBody().readNBytes(4097);
-        if (body.length > 4096) {
-            Sse.respond(exchange, 413, "notification over 4096 bytes");
+        String text = Sse.readText(exchange, 4096);
+        if (text != null && text.isBlank()) {
+            Sse.respond(exchange, 400, "empty notification");
             return null;
         }
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-            if (!text.isBlank()) {
-                return text;
-            }
-            Sse.respond(exchange, 400, "empty notification");
-        } catch (CharacterCodingException e) {
-            Sse.respond(exchange, 400, "notification is not UTF-8");
-        }
-        return null;
+        return text;
     }
 
     static void page(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals("/")) {
+        if (exchange.getRequestURI().getPath().equals("/")) {
+            Sse.respond(exchange, 200, "text/html; charset=utf-8", PAGE);
+        } else {
             Sse.respond(exchange, 404, "not found: try / or /notifications");
-            return;
-        }
-        byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        try (exchange) {
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
         }
     }
 

@@ -5,7 +5,6 @@
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,12 +49,7 @@ public class Stocks {
             rows.append("<tr data-symbol=\"").append(symbol).append("\"><td>").append(symbol)
                     .append("</td><td class=\"price\"></td><td class=\"change\"></td></tr>\n");
         }
-        byte[] body = PAGE.replace("<!-- rows -->", rows).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        try (exchange) {
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-        }
+        Sse.respond(exchange, 200, "text/html; charset=utf-8", PAGE.replace("<!-- rows -->", rows));
     }
 
     static final String PAGE = """

@@ -18,6 +18,6 @@ public class Ticks {
             }
         }));
         server.start();
-        System.out.println("Ticks on http://localhost:" + port + "/ticks");
+        System.out.println("Ticks on http://localhost:" + server.getAddress().getPort() + "/ticks");
     }
 }

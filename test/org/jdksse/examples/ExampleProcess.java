@@ -3,7 +3,6 @@ package org.jdksse.examples;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,28 +21,28 @@ import java.util.regex.Pattern;
  */
 final class ExampleProcess implements AutoCloseable {
     final String name;
-    final int port;
+    /** The port the example listens on, known once {@link #awaitStarted()} has returned. */
+    volatile int port;
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private boolean exited;
 
-    private ExampleProcess(String name, int port, Process process) {
+    private ExampleProcess(String name, Process process) {
         this.name = name;
-        this.port = port;
         this.process = process;
     }
 
+    /**
+     * Starts the example on port 0, so that the kernel picks a free port at bind time (a port
+     * probed free beforehand can be taken by another process before the child binds it).
+     */
     static ExampleProcess start(String name) throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", "build/jdk-sse.jar", "examples/" + name + ".java", Integer.toString(port))
+        Process process = new ProcessBuilder(java, "-cp", "build/jdk-sse.jar", "examples/" + name + ".java", "0")
                 .redirectErrorStream(true).start();
-        ExampleProcess example = new ExampleProcess(name, port, process);
+        ExampleProcess example = new ExampleProcess(name, process);
         Thread.ofPlatform().daemon().name(name + "-output").start(example::readOutput);
         return example;
     }
@@ -77,7 +76,8 @@ final class ExampleProcess implements AutoCloseable {
      * first, about 1.5 s of CPU each; the bound is for a CI machine shared with much else.
      */
     ExampleProcess awaitStarted() throws InterruptedException {
-        awaitLine(Pattern.compile(Pattern.quote(name) + " on http://localhost:" + port + "/.*"), Duration.ofSeconds(180));
+        Matcher started = awaitLine(Pattern.compile(Pattern.quote(name) + " on http://localhost:(\\d+)/.*"), Duration.ofSeconds(180));
+        port = Integer.parseInt(started.group(1));
         return this;
     }
 

@@ -150,10 +150,10 @@ class ExamplesTest {
             userId(bob.nextEvent());
             HttpResponse<String> tooBig = post(chat, "/chat/" + annId, "x".repeat(4097));
             assertEquals(413, tooBig.statusCode());
-            assertEquals("message over 4096 bytes\n", tooBig.body());
+            assertEquals("the body is over 4096 bytes\n", tooBig.body());
             HttpResponse<String> notUtf8 = send(chat, "POST", "/chat/" + annId, new byte[] {'h', 'i', (byte) 0xc3, '('});
             assertEquals(400, notUtf8.statusCode());
-            assertEquals("message is not UTF-8\n", notUtf8.body());
+            assertEquals("the body is not valid UTF-8\n", notUtf8.body());
             assertEquals(400, post(chat, "/chat/" + annId, "").statusCode());
             assertEquals(405, get(chat, "/chat/" + annId).statusCode());
             assertEquals(404, post(chat, "/chat/ann", "hi").statusCode());

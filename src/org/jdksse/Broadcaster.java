@@ -75,6 +75,8 @@ public final class Broadcaster implements AutoCloseable {
     static final int DESCRIPTOR_HEADROOM = 500;
     /** The retry hint for a dropped or shut-down stream when the options set none. */
     static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(2);
+    /** The longest topic name accepted, in UTF-16 units. */
+    public static final int MAX_TOPIC_LENGTH = 256;
     /** The {@code Retry-After} of a 503, in seconds. */
     static final int RETRY_AFTER_SECONDS = 5;
 
@@ -171,8 +173,9 @@ public final class Broadcaster implements AutoCloseable {
      * {@code Last-Event-ID} header or {@code lastEventId} query parameter; the request's thread
      * serves the stream until it ends. Over the subscriber limit, or after {@link #close}, the
      * answer is {@code 503} with {@code Retry-After}, before any stream starts. An empty
-     * {@code topic} gets {@code 400}, other methods {@code 405} with {@code Allow}, and preflight
-     * requests from the options' CORS origins {@code 204}.
+     * {@code topic} (or one too long, or with a control character) gets {@code 400}, other methods {@code 405} with {@code Allow}, and preflight
+     * requests from the options' CORS origins {@code 204}. A topic that is empty, too long or
+     * holds a control character gets {@code 400}.
      *
      * @return the handler
      */
@@ -187,8 +190,10 @@ public final class Broadcaster implements AutoCloseable {
                 return;
             }
             List<String> named = Sse.query(exchange.getRequestURI()).getOrDefault("topic", List.of("default"));
-            if (named.contains("")) {
-                Sse.respond(exchange, 400, "topic must not be empty");
+            try {
+                named.forEach(Broadcaster::checkTopic);
+            } catch (IllegalArgumentException invalid) {
+                Sse.respond(exchange, 400, invalid.getMessage());
                 return;
             }
             serve(exchange, Set.copyOf(new LinkedHashSet<>(named)));
@@ -333,7 +338,8 @@ public final class Broadcaster implements AutoCloseable {
      * @param topic the topic
      * @param event the event; an id it carries is replaced by the assigned one
      * @return the assigned id
-     * @throws IllegalArgumentException if {@code topic} is empty
+     * @throws IllegalArgumentException if {@code topic} is empty, longer than {@link #MAX_TOPIC_LENGTH}
+     *         or holds a control character
      * @throws NullPointerException if {@code topic} or {@code event} is null
      */
     public long publish(String topic, SseEvent event) {
@@ -360,20 +366,36 @@ public final class Broadcaster implements AutoCloseable {
      * @param event                the event; an id it carries is replaced by the assigned one
      * @param excludedSubscriberId the {@link Subscriber#id()} left out
      * @return the assigned id
-     * @throws IllegalArgumentException if {@code topic} is empty
+     * @throws IllegalArgumentException if {@code topic} is empty, longer than {@link #MAX_TOPIC_LENGTH}
+     *         or holds a control character
      * @throws NullPointerException if {@code topic} or {@code event} is null
      */
     public long publishExcept(String topic, SseEvent event, long excludedSubscriberId) {
         return fanOut(topic, event, excludedSubscriberId);
     }
 
+    /**
+     * Throws unless the topic is 1 to {@link #MAX_TOPIC_LENGTH} characters with no control
+     * character: a topic turns up in logs, metrics labels and JSON, where a line break would forge
+     * an entry.
+     */
+    static void checkTopic(String topic) {
+        if (topic.isEmpty()) {
+            throw new IllegalArgumentException("topic must not be empty");
+        }
+        if (topic.length() > MAX_TOPIC_LENGTH) {
+            throw new IllegalArgumentException("topic must be at most " + MAX_TOPIC_LENGTH + " characters: " + SseEvent.quote(topic));
+        }
+        if (topic.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("topic must not contain control characters: " + SseEvent.quote(topic));
+        }
+    }
+
     /** Subscriber ids start at 1, so 0 excludes no one. */
     private long fanOut(String topic, SseEvent event, long excluded) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(event, "event");
-        if (topic.isEmpty()) {
-            throw new IllegalArgumentException("topic must not be empty");
-        }
+        checkTopic(topic);
         publishLock.lock();
         try {
             long id = ++lastId;

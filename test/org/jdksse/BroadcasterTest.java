@@ -548,7 +548,7 @@ class BroadcasterTest {
     }
 
     @Test
-    void otherMethodsGet405AndAnEmptyTopicGets400() throws Exception {
+    void otherMethodsGet405AndAnInvalidTopicGets400() throws Exception {
         int port = serve(Broadcaster.builder().firstId(1));
         Client post = Client.request(port, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n");
         clients.add(post);
@@ -557,6 +557,12 @@ class BroadcasterTest {
         Client empty = subscribe(port, "?topic=");
         assertEquals(400, empty.status);
         assertEquals("topic must not be empty\n", empty.readBody());
+        Client control = subscribe(port, "?topic=a%0Ab");
+        assertEquals(400, control.status);
+        assertEquals("topic must not contain control characters: \"a\\nb\"\n", control.readBody());
+        Client tooLong = subscribe(port, "?topic=" + "t".repeat(Broadcaster.MAX_TOPIC_LENGTH + 1));
+        assertEquals(400, tooLong.status);
+        assertEquals(0, broadcaster.stats().subscribers());
     }
 
     @Test

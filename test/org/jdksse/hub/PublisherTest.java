@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.jdksse.Broadcaster;
+import org.jdksse.SseEvent;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -102,12 +104,22 @@ class PublisherTest {
 
     @Test
     void topicNamesMustBeShortNonEmptyAndFreeOfControlCharacters() {
-        assertNull(Publisher.topicProblem("prices/AAPL é 😀"));
-        assertNull(Publisher.topicProblem("a".repeat(Publisher.TOPIC_LIMIT)));
-        assertEquals("topic must not be empty", Publisher.topicProblem(""));
-        assertTrue(Publisher.topicProblem("a".repeat(Publisher.TOPIC_LIMIT + 1)).startsWith("topic must be at most"));
-        for (String bad : List.of("a\nb", "a\rb", "a\u0000", "\u007f", "\u0085")) {
-            assertEquals("topic must not contain control characters", Publisher.topicProblem(bad), bad);
+        Broadcaster broadcaster = Broadcaster.builder().firstId(1).build();
+        try {
+            assertEquals(1, broadcaster.publish("prices/AAPL é 😀", SseEvent.of("x")));
+            assertEquals(2, broadcaster.publish("a".repeat(Broadcaster.MAX_TOPIC_LENGTH), SseEvent.of("x")));
+            var empty = assertThrows(IllegalArgumentException.class, () -> broadcaster.publish("", SseEvent.of("x")));
+            assertEquals("topic must not be empty", empty.getMessage());
+            var tooLong = assertThrows(IllegalArgumentException.class,
+                    () -> broadcaster.publish("a".repeat(Broadcaster.MAX_TOPIC_LENGTH + 1), SseEvent.of("x")));
+            assertTrue(tooLong.getMessage().startsWith("topic must be at most"));
+            for (String bad : List.of("a\nb", "a\rb", "a\u0000", "\u007f", "\u0085")) {
+                var e = assertThrows(IllegalArgumentException.class, () -> broadcaster.publish(bad, SseEvent.of("x")), bad);
+                assertTrue(e.getMessage().startsWith("topic must not contain control characters"), bad);
+            }
+            assertEquals(2, broadcaster.stats().published(), "refused topics publish nothing");
+        } finally {
+            broadcaster.close();
         }
     }
 }

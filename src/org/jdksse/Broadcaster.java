@@ -47,9 +47,10 @@ import java.util.function.Consumer;
  *     {@code id} is the last id issued and whose data is {@code unknown} or {@code expired}; no
  *     replay follows, only live events, so the client reloads its state and then follows.</li>
  * <li><b>Heartbeats.</b> A stream silent for half the options' heartbeat interval gets a
- *     heartbeat comment. The first write to a closed connection draws a reset and the second
- *     fails, so a client that went away is removed within one interval even when nothing is
- *     published. A write that makes no progress for two intervals is aborted.</li>
+ *     heartbeat comment (the one watchdog thread looks every quarter interval). The first write
+ *     to a closed connection draws a reset and the second fails, so a client that went away is
+ *     removed within one and a half intervals even when nothing is published. A write that makes
+ *     no progress for two intervals is aborted.</li>
  * <li><b>Limit.</b> Over the subscriber limit, a request is answered {@code 503} with
  *     {@code Retry-After} before any stream starts.</li>
  * <li><b>Shutdown.</b> {@link #close(Duration)} stops taking subscribers (later requests get
@@ -554,10 +555,14 @@ public final class Broadcaster implements AutoCloseable {
         }
         Thread.ofVirtual().name("sse-broadcaster-watchdog").start(() -> {
             try {
-                while (!stopped.await(interval, TimeUnit.NANOSECONDS)) {
+                // Every quarter interval: a stream silent for half an interval gets its heartbeat
+                // within three quarters of one, so a vanished client is found within 1.5 intervals.
+                while (!stopped.await(interval / 4, TimeUnit.NANOSECONDS)) {
                     long now = System.nanoTime();
                     for (Subscription sub : byId.values()) {
-                        sub.abortIfStalled(now, 2 * interval);
+                        if (!sub.abortIfStalled(now, 2 * interval)) {
+                            sub.heartbeatIfSilent(now, probeNanos);
+                        }
                     }
                 }
             } catch (InterruptedException e) {

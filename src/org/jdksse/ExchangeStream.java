@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -102,7 +103,7 @@ final class ExchangeStream implements SseStream {
     }
 
     /** Writes encoded frames and flushes once, so that a backlog leaves in as few packets as possible. */
-    boolean write(List<byte[]> frames) {
+    boolean write(Collection<byte[]> frames) {
         lock.lock();
         try {
             if (!open.get()) {

@@ -3,6 +3,7 @@ package org.jdksse;
 import com.sun.net.httpserver.HttpExchange;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +39,10 @@ final class Subscription implements Broadcaster.Subscriber {
 
     // Guarded by lock. The queue is created by the first live event: an idle subscriber holds none.
     private ArrayDeque<byte[]> queue;
+    /** Set by the broadcaster's watchdog when the stream has been silent too long. */
+    private boolean heartbeatDue;
+    /** The queue last written, kept by the subscriber's own thread for reuse: no copy per batch. */
+    private ArrayDeque<byte[]> spare;
     private long queuedBytes;
     /** Frames to write before the queue: a reset, what was sent before going live, the replay. */
     private List<byte[]> backlog;
@@ -46,6 +51,8 @@ final class Subscription implements Broadcaster.Subscriber {
 
     /** When the write in progress started (System.nanoTime), or 0 when not writing. */
     private volatile long writeStarted;
+    /** When the last write ended (System.nanoTime). */
+    private volatile long lastWrite = System.nanoTime();
 
     Subscription(Broadcaster owner, long id, Set<String> topics, ExchangeStream stream) {
         this.owner = owner;
@@ -198,6 +205,26 @@ final class Subscription implements Broadcaster.Subscriber {
         stream.abort();
     }
 
+    /**
+     * Asks for a heartbeat if the stream has been silent for this long and is not writing. The
+     * broadcaster's one watchdog thread calls this for every subscriber, so that a subscriber's
+     * own thread waits without a timeout: a timed wait costs a timer per wake-up, per event.
+     */
+    void heartbeatIfSilent(long now, long silence) {
+        if (writeStarted != 0 || now - lastWrite < silence) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (state == OPEN && backlog == null && (queue == null || queue.isEmpty())) {
+                heartbeatDue = true;
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Aborts the stream if a write (or the end of the response) has made no progress for this long. */
     boolean abortIfStalled(long now, long limit) {
         long started = writeStarted;
@@ -238,10 +265,8 @@ final class Subscription implements Broadcaster.Subscriber {
     }
 
     private void loop() {
-        long heartbeat = owner.probeNanos;
-        long lastWrite = System.nanoTime();
         while (true) {
-            List<byte[]> batch;
+            Collection<byte[]> batch;
             boolean probe = false;
             boolean last = false;
             lock.lock();
@@ -256,8 +281,9 @@ final class Subscription implements Broadcaster.Subscriber {
                         break;
                     }
                     if (queue != null && !queue.isEmpty()) {
-                        batch = new ArrayList<>(queue);
-                        queue.clear();
+                        batch = queue;
+                        queue = spare != null ? spare : new ArrayDeque<>(4);
+                        spare = null;
                         queuedBytes = 0;
                         break;
                     }
@@ -266,17 +292,13 @@ final class Subscription implements Broadcaster.Subscriber {
                         last = true;
                         break;
                     }
-                    if (heartbeat == 0) {
-                        ready.await();
-                        continue;
-                    }
-                    long wait = lastWrite + heartbeat - System.nanoTime();
-                    if (wait <= 0) {
+                    if (heartbeatDue) {
+                        heartbeatDue = false;
                         batch = List.of(owner.heartbeatFrame);
                         probe = true;
                         break;
                     }
-                    ready.awaitNanos(wait);
+                    ready.await();
                 }
             } catch (InterruptedException e) {
                 // Only abort() interrupts this thread; the stream is over.
@@ -303,6 +325,10 @@ final class Subscription implements Broadcaster.Subscriber {
             }
             if (!probe && !last) {
                 owner.delivered.add(batch.size());
+            }
+            if (batch instanceof ArrayDeque<byte[]> drained) {
+                drained.clear();
+                spare = drained;
             }
             if (last) {
                 return;

@@ -320,11 +320,24 @@ public final class LoadGen {
         b.value = rise;
         row("slow", "1%-stalled", b, "value=p99 rise %; " + stalled + " stalled; RSS " + rssBefore / 1024 + "->" + b.rssKib / 1024
                 + " MiB");
-        // memory bounded? keep publishing a while longer and watch RSS
-        Result c = measure(rate, seconds, size, true, 3);
+        // memory bounded? keep publishing three times as long and watch RSS
+        Result c = measure(rate, 3 * seconds, size, true, 3);
         c.rssKib = Proc.rssKib(pid);
         c.value = (c.rssKib - b.rssKib) / 1024.0;
-        row("slow", "1%-stalled-later", c, "value=RSS growth MiB over the extra " + seconds + " s");
+        // then let the stalled readers read again: those the server gave up on end at once (EOF or reset)
+        long err0 = loop.errorCount;
+        loop.call(() -> {
+            for (Conn x : loop.live) {
+                if (x.slow) {
+                    x.key.interestOps(java.nio.channels.SelectionKey.OP_READ);
+                }
+            }
+            return null;
+        });
+        sleep(3);
+        int cut = (int) (loop.errorCount - err0);
+        row("slow", "1%-stalled-later", c, "value=RSS growth MiB over the extra " + 3 * seconds + " s; the server cut " + cut
+                + " of " + stalled + " stalled streams");
     }
 
     /** Churn: cycles of connect, response head, close, beside 100 steady subscribers and a steady publish. */
@@ -623,21 +636,27 @@ public final class LoadGen {
         }
     }
 
-    /** Returns the Java heap in use (after a GC), or -1 for a server that is not a JVM. */
+    /**
+     * Returns the live Java heap in KiB from a class histogram (which runs a full GC first), less the
+     * collector's filler arrays (jdk.internal.vm.FillerElement), which hold no objects; -1 for a server
+     * that is not a JVM.
+     */
     private long heapKib() {
         if (!Proc.isJava(pid)) {
             return -1;
         }
-        String out = jcmd("GC.heap_info");
-        long sum = 0;
-        Matcher m = Pattern.compile("(?m)^ ?\\S.*?(?:total \\d+K, )?used (\\d+)K").matcher(out);
-        while (m.find()) {
-            String l = m.group();
-            if (!l.contains("Metaspace") && !l.contains("class space")) {
-                sum += Long.parseLong(m.group(1));
+        String out = jcmd("GC.class_histogram");
+        long total = -1;
+        long filler = 0;
+        for (String l : out.split("\n")) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equals("Total")) {
+                total = Long.parseLong(f[2]);
+            } else if (f.length >= 4 && l.contains("FillerElement")) {
+                filler += Long.parseLong(f[2]);
             }
         }
-        return sum;
+        return total < 0 ? -1 : (total - filler) / 1024;
     }
 
     private String jcmd(String command) {

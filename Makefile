@@ -15,8 +15,9 @@ JAVA  := $(JDK)/bin/java
 JAVAC := $(JDK)/bin/javac --release 21 -encoding UTF-8 -Xlint:all -Werror
 export JAVA_HOME := $(JDK)
 
-# The flags `make run` uses; the benchmark measures with the same ones.
-RUN_OPTS ?= -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=4
+# The flags `make run` uses; the benchmark measures with the same ones. G1 gave the best fan-out
+# and tail latency in bench/run (Serial the smallest footprint: see bench/results/NOTES.md).
+RUN_OPTS ?= -XX:+UseG1GC
 ARGS ?=
 
 SRC        := $(shell find src -name '*.java')

@@ -348,7 +348,7 @@ async function resetAfterHubRestart() {
     await publish(origin, 'restart', 'from the first hub 2');
     await waitFor(() => page.evaluate(() => window.got.length === 2), 5000, 'two events from the first hub');
 
-    // SIGTERM: the hub ends every stream and exits; a new hub (empty history, ids from 1) takes the port.
+    // SIGTERM: the hub ends every stream and exits; a new hub (empty history, ids from a later clock) takes the port.
     hub.kill('SIGTERM');
     const how = await within(10_000, hub.exited, 'the hub exits on SIGTERM');
     await waitFor(() => page.evaluate(() => window.errors >= 1), 5000, 'the browser saw its stream end');
@@ -359,7 +359,10 @@ async function resetAfterHubRestart() {
     await waitFor(() => page.evaluate(() => window.got.length >= 4), 5000, 'a live event from the second hub');
     const got = await page.evaluate(() => window.got);
     const reset = got[2];
-    if (reset.type !== 'reset' || reset.data !== 'unknown') throw new Error(`after the restart the first event was ${JSON.stringify(reset)}, not a reset (the client's id 2 is unknown to the new hub)`);
+    // Ids start from the clock, so the new hub's ids are above the old hub's: the client's id is
+    // older than anything the new hub kept, and it gets "expired", never a replay under reused ids.
+    if (reset.type !== 'reset' || reset.data !== 'expired') throw new Error(`after the restart the first event was ${JSON.stringify(reset)}, not a reset "expired" (the client's id ${got[1].id} is from the earlier hub)`);
+    if (!(BigInt(id) > BigInt(got[1].id))) throw new Error(`the new hub's id ${id} is not above the old hub's ${got[1].id}: ids must keep increasing across restarts`);
     const live = got[3];
     if (live.type !== 'message' || live.data !== 'from the second hub' || live.id !== id) throw new Error(`the live event after the reset: ${JSON.stringify(live)}`);
     if (got.length !== 4) throw new Error(`extra events: ${JSON.stringify(got.slice(4))}`);

@@ -182,12 +182,7 @@ public final class Broadcaster implements AutoCloseable {
      */
     public HttpHandler handler() {
         return exchange -> {
-            if (cors.preflight(exchange)) {
-                return;
-            }
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET, OPTIONS");
-                Sse.respond(exchange, 405, "use GET to subscribe");
+            if (!cors.subscribing(exchange)) {
                 return;
             }
             List<String> named = Sse.query(exchange.getRequestURI()).getOrDefault("topic", List.of("default"));

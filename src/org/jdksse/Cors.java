@@ -50,6 +50,24 @@ final class Cors extends Filter {
         return true;
     }
 
+    /**
+     * Lets a GET subscription through; answers anything else itself: a preflight from an allowed
+     * origin with 204, every other method with 405.
+     *
+     * @return {@code true} if the request is a GET that the caller should serve
+     */
+    boolean subscribing(HttpExchange exchange) throws IOException {
+        if (preflight(exchange)) {
+            return false;
+        }
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "GET, OPTIONS");
+            Sse.respond(exchange, 405, "use GET to subscribe");
+            return false;
+        }
+        return true;
+    }
+
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         if (!preflight(exchange)) {

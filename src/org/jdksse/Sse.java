@@ -99,12 +99,7 @@ public final class Sse {
         Objects.requireNonNull(producer, "producer");
         Cors cors = new Cors(options.corsOrigins());
         return exchange -> {
-            if (cors.preflight(exchange)) {
-                return;
-            }
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET, OPTIONS");
-                respond(exchange, 405, "use GET to subscribe");
+            if (!cors.subscribing(exchange)) {
                 return;
             }
             cors.apply(exchange);

@@ -30,8 +30,6 @@ final class Subscription implements Broadcaster.Subscriber {
     private final Broadcaster owner;
     private final long id;
     private final Set<String> topics;
-    private final String lastEventId;
-    private final HttpExchange exchange;
     private final ExchangeStream stream;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -58,8 +56,6 @@ final class Subscription implements Broadcaster.Subscriber {
         this.owner = owner;
         this.id = id;
         this.topics = topics;
-        this.lastEventId = stream.lastEventId();
-        this.exchange = stream.exchange();
         this.stream = stream;
     }
 
@@ -75,12 +71,12 @@ final class Subscription implements Broadcaster.Subscriber {
 
     @Override
     public String lastEventId() {
-        return lastEventId;
+        return stream.lastEventId();
     }
 
     @Override
     public HttpExchange exchange() {
-        return exchange;
+        return stream.exchange();
     }
 
     @Override

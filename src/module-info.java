@@ -11,4 +11,5 @@ module org.jdksse {
 
     exports org.jdksse;
     exports org.jdksse.hub;
+    exports org.jdksse.redis;
 }

@@ -92,9 +92,8 @@ record RedisUri(String host, int port, String user, String password, int db) {
 
     /** Returns the URL with any user info replaced, for messages. */
     private static String redact(URI uri) {
-        String s = uri.toString();
-        String info = uri.getRawUserInfo();
-        return info == null ? s : s.replace(info + "@", "***@");
+        // By text, not getRawUserInfo: a URI with an unparsable authority has none, yet may hold one.
+        return uri.toString().replaceFirst("^([^/]*//)[^/?#]*@", "$1***@");
     }
 
     /** Returns host:port, for messages. */

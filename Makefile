@@ -91,5 +91,14 @@ bench-smoke: $(JAR)
 test-interop: $(JAR)
 	bash test/interop/run
 
+# Redis: the Redis tests need a redis-server binary (each test starts its own on a free port);
+# this installs it with apt-get when it is missing. The cluster suite: three hubs on one Redis.
+.PHONY: redis-server test-cluster
+redis-server:
+	@bash test/cluster/redis-install
+test: | redis-server
+test-cluster: $(JAR) redis-server
+	bash test/cluster/run
+
 clean:
 	rm -rf build

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every open one is closed and new ones are dropped) and restores: a network fault between a
  * hub and Redis, without touching either.
  */
-final class Relay implements AutoCloseable {
+public final class Relay implements AutoCloseable {
     private final ServerSocket server;
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
@@ -27,16 +27,16 @@ final class Relay implements AutoCloseable {
         Thread.ofVirtual().name("relay-accept").start(this::accept);
     }
 
-    static Relay to(int targetPort) throws IOException {
+    public static Relay to(int targetPort) throws IOException {
         return new Relay(targetPort);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Closes every relayed connection and drops new ones until {@link #restore}. */
-    void cut() {
+    public void cut() {
         cut = true;
         for (Socket s : open) {
             close(s);
@@ -44,7 +44,7 @@ final class Relay implements AutoCloseable {
         open.clear();
     }
 
-    void restore() {
+    public void restore() {
         cut = false;
     }
 

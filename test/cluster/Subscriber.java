@@ -38,13 +38,17 @@ final class Subscriber {
     private Thread thread;
     private volatile InputStream body;
 
-    Subscriber(String name, HttpClient client, Supplier<String> hub, List<String> topics, String startAfter) {
+    /**
+     * @param sendId     the Last-Event-ID of the first request, or null
+     * @param startAfter the id the ledger checks from (null: everything published while live)
+     */
+    Subscriber(String name, HttpClient client, Supplier<String> hub, List<String> topics, String sendId, String startAfter) {
         this.name = name;
         this.client = client;
         this.hub = hub;
         this.topics = topics;
         this.startAfter = startAfter;
-        this.lastId = startAfter;
+        this.lastId = sendId;
     }
 
     /** Connects and returns once the hub answered (the subscriber is live then). */

@@ -93,12 +93,14 @@ test-interop: $(JAR)
 
 # Redis: the Redis tests need a redis-server binary (each test starts its own on a free port);
 # this installs it with apt-get when it is missing. The cluster suite: three hubs on one Redis.
-.PHONY: redis-server test-cluster
+.PHONY: redis-server test-cluster bench-cluster
 redis-server:
 	@bash test/cluster/redis-install
 test: | redis-server
 test-cluster: $(JAR) redis-server
 	bash test/cluster/run
+bench-cluster: $(JAR) redis-server
+	bash bench/cluster/run
 
 clean:
 	rm -rf build

@@ -18,6 +18,7 @@ import org.jdksse.Broadcaster;
 import org.jdksse.EventLog;
 import org.jdksse.Sse;
 import org.jdksse.SseOptions;
+import org.jdksse.redis.RedisEventLog;
 
 /**
  * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API of DESIGN.md, with a
@@ -49,7 +50,10 @@ final class Hub {
         // CORS stays off in the broadcaster: the hub's filter covers every path, and two
         // layers would each add their headers.
         Broadcaster.Builder builder = Broadcaster.builder().options(sse);
-        if (options.history() >= 0) {
+        if (options.redis() != null) {
+            // --history is then the stream's approximate MAXLEN; the log is shared by every hub on it.
+            builder.log(RedisEventLog.connect(options.redis(), options.redisStream(), options.history() >= 0 ? options.history() : 1000));
+        } else if (options.history() >= 0) {
             builder.log(EventLog.inMemory(options.history(), 4L << 20));
         }
         if (options.maxSubscribers() > 0) {
@@ -136,7 +140,12 @@ final class Hub {
             }
             case "/healthz" -> {
                 if (readOnly(exchange)) {
-                    send(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+                    EventLog.Status log = broadcaster.log().status();
+                    if (log.reachable()) {
+                        send(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+                    } else {
+                        send(exchange, 503, "text/plain; charset=utf-8", "event log unreachable: " + log.reason() + "\n");
+                    }
                 }
             }
             default -> Sse.respond(exchange, 404, "not found; the hub serves /events, /, /stats, /metrics, /healthz");
@@ -220,6 +229,11 @@ final class Hub {
         Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "jdk-sse-shutdown"));
         if (!hub.address().getAddress().isLoopbackAddress() && options.publishToken() == null) {
             LOG.log(Level.INFO, "listening beyond loopback without --publish-token: only loopback clients may publish");
+        }
+        EventLog.Status log = hub.broadcaster().log().status();
+        if (!log.reachable()) {
+            // One line, and the hub serves anyway: the log's reader retries, /healthz says 503 until it answers.
+            System.err.println("jdk-sse: " + log.reason() + "; retrying in the background (/healthz answers 503 until then)");
         }
         // Standard output, not the logger: scripts and tests read the port from this line.
         System.out.println("jdk-sse hub listening on " + hub.url());

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param maxSubscribers the subscriber limit, or 0 for the broadcaster's default (descriptors minus headroom)
  * @param corsOrigins    the origins whose pages may use the hub across sites
  * @param publishToken   the bearer token publishers must send, or null for none (loopback only)
+ * @param redis          the Redis URL of a shared log, or null for the in-memory log
+ * @param redisStream    the Redis stream's key
  */
 record HubOptions(String host, int port, int history, Duration heartbeat, int maxSubscribers,
-                  List<String> corsOrigins, String publishToken) {
+                  List<String> corsOrigins, String publishToken, String redis, String redisStream) {
 
     static final String USAGE = """
             usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
@@ -31,6 +33,9 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
               --cors-origin ORIGIN     let pages from ORIGIN subscribe and publish (repeatable; * for any)
               --publish-token TOKEN    require "Authorization: Bearer TOKEN" to publish
                                        (or env JDKSSE_PUBLISH_TOKEN; without one only loopback clients may publish)
+              --redis URL              share one Redis stream with other hubs: redis://[[user]:password@]host:port[/db]
+                                       (or env JDKSSE_REDIS); --history is then the stream's approximate MAXLEN
+              --redis-stream KEY       the stream's key (default jdksse; or env JDKSSE_REDIS_STREAM)
               --help                   print this and exit
             """;
 
@@ -63,6 +68,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         int maxSubscribers = 0;
         List<String> origins = new ArrayList<>();
         String token = null;
+        String redis = null;
+        String redisStream = null;
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -102,6 +109,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 case "--max-subscribers" -> maxSubscribers = number(name, value, 1, Integer.MAX_VALUE);
                 case "--cors-origin" -> origins.add(origin(value));
                 case "--publish-token" -> token = token(name, value);
+                case "--redis" -> redis = redisUrl(name, value);
+                case "--redis-stream" -> redisStream = streamKey(name, value);
                 default -> throw new AssertionError(name);
             }
         }
@@ -111,13 +120,20 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 token = token("JDKSSE_PUBLISH_TOKEN", fromEnv);
             }
         }
-        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token);
+        if (redis == null && env.get("JDKSSE_REDIS") != null && !env.get("JDKSSE_REDIS").isEmpty()) {
+            redis = redisUrl("JDKSSE_REDIS", env.get("JDKSSE_REDIS"));
+        }
+        if (redisStream == null && env.get("JDKSSE_REDIS_STREAM") != null && !env.get("JDKSSE_REDIS_STREAM").isEmpty()) {
+            redisStream = streamKey("JDKSSE_REDIS_STREAM", env.get("JDKSSE_REDIS_STREAM"));
+        }
+        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token, redis,
+                redisStream == null ? "jdksse" : redisStream);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
-                 "--publish-token" -> true;
+                 "--publish-token", "--redis", "--redis-stream" -> true;
             default -> false;
         };
     }
@@ -158,6 +174,23 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         return value;
     }
 
+    /** Checks the URL's form now (so that a typo stops the hub at once), without ever repeating it: it may hold a password. */
+    private static String redisUrl(String name, String value) throws UsageException {
+        try {
+            org.jdksse.redis.RedisEventLog.checkUrl(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(name + ": " + e.getMessage());
+        }
+        return value;
+    }
+
+    private static String streamKey(String name, String value) throws UsageException {
+        if (value.isEmpty() || value.length() > 256 || value.chars().anyMatch(Character::isISOControl)) {
+            throw new UsageException(name + " needs a key of 1 to 256 characters without control characters");
+        }
+        return value;
+    }
+
     private static String quote(String value) {
         return "\"" + value + "\"";
     }
@@ -167,6 +200,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     public String toString() {
         return "HubOptions[host=" + host + ", port=" + port + ", history=" + history + ", heartbeat=" + heartbeat
                 + ", maxSubscribers=" + maxSubscribers + ", corsOrigins=" + corsOrigins + ", publishToken="
-                + (publishToken == null ? "none" : "set") + "]";
+                + (publishToken == null ? "none" : "set") + ", redis=" + (redis == null ? "none" : "set") + ", redisStream="
+                + redisStream + "]";
     }
 }

@@ -3,6 +3,7 @@ package org.jdksse.hub;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jdksse.Broadcaster;
+import org.jdksse.EventLog;
 
 /**
  * The broadcaster's counters as {@code /stats} JSON and as {@code /metrics} in the Prometheus
@@ -34,7 +35,18 @@ final class StatsFormat {
             jsonString(out, reason.getKey()).append(':').append(reason.getValue());
             comma = ",";
         }
-        return out.append("},\"pruned\":").append(stats.pruned()).append("}\n").toString();
+        out.append("},\"pruned\":").append(stats.pruned());
+        EventLog.Status log = stats.log();
+        if (log != null) {
+            out.append(",\"log\":{\"connected\":").append(log.reachable()).append(",\"reason\":");
+            if (log.reason() == null) {
+                out.append("null");
+            } else {
+                jsonString(out, log.reason());
+            }
+            out.append(",\"lag\":").append(log.lag()).append(",\"reconnects\":").append(log.reconnects()).append('}');
+        }
+        return out.append("}\n").toString();
     }
 
     /**
@@ -77,6 +89,15 @@ final class StatsFormat {
         labelled(out, "jdksse_dropped_total", "reason", stats.dropped());
         family(out, "jdksse_pruned_total", "counter", "Dead subscribers removed.");
         out.append("jdksse_pruned_total ").append(stats.pruned()).append('\n');
+        EventLog.Status log = stats.log();
+        if (log != null) {
+            family(out, "jdksse_log_connected", "gauge", "1 when the event log answers (always for the in-memory log), else 0.");
+            out.append("jdksse_log_connected ").append(log.reachable() ? 1 : 0).append('\n');
+            family(out, "jdksse_log_lag", "gauge", "Entries appended to the log but not yet handed to this hub's fan-out.");
+            out.append("jdksse_log_lag ").append(log.lag()).append('\n');
+            family(out, "jdksse_log_reconnects_total", "counter", "Times the log's reader reconnected.");
+            out.append("jdksse_log_reconnects_total ").append(log.reconnects()).append('\n');
+        }
         return out.toString();
     }
 

@@ -121,6 +121,18 @@ public final class RedisEventLog implements EventLog {
         return connect(RedisUri.parse(redisUrl), streamKey, maxLen);
     }
 
+    /**
+     * Checks that a text is a Redis URL this log accepts, without connecting: for validating
+     * configuration early. The message names the form expected and never repeats a password.
+     *
+     * @param redisUrl {@code redis://[[user]:password@]host[:port][/db]}
+     * @throws IllegalArgumentException in one line if it is not
+     * @throws NullPointerException if {@code redisUrl} is null
+     */
+    public static void checkUrl(String redisUrl) {
+        RedisUri.parse(Objects.requireNonNull(redisUrl, "redisUrl"));
+    }
+
     private static RedisEventLog connect(RedisUri uri, String streamKey, int maxLen) {
         Objects.requireNonNull(streamKey, "streamKey");
         if (streamKey.isEmpty() || streamKey.chars().anyMatch(Character::isISOControl)) {

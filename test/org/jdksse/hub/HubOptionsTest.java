@@ -126,4 +126,22 @@ class HubOptionsTest {
         assertFalse(text.contains("s3cret"), text);
         assertTrue(text.contains("publishToken=set"), text);
     }
+
+    @Test
+    void redisFlagsAndTheirEnvironmentVariablesAreReadAndCheckedWithoutRepeatingThePassword() throws Exception {
+        HubOptions none = parse();
+        assertNull(none.redis());
+        assertEquals("jdksse", none.redisStream());
+        HubOptions flags = parse("--redis", "redis://:pw@10.0.0.5:6380/2", "--redis-stream", "orders");
+        assertEquals("redis://:pw@10.0.0.5:6380/2", flags.redis());
+        assertEquals("orders", flags.redisStream());
+        assertFalse(flags.toString().contains("pw"), flags.toString());
+        HubOptions env = HubOptions.parse(new String[0], Map.of("JDKSSE_REDIS", "redis://h", "JDKSSE_REDIS_STREAM", "s"));
+        assertEquals("redis://h", env.redis());
+        assertEquals("s", env.redisStream());
+        String bad = refusal("--redis", "http://:secret@h");
+        assertTrue(bad.startsWith("--redis: redis URL must start with redis://"), bad);
+        assertFalse(bad.contains("secret"), bad);
+        assertTrue(refusal("--redis-stream", "").contains("--redis-stream needs a key"));
+    }
 }

@@ -300,7 +300,7 @@ class HubTest {
         assertEquals("application/json", response.header("Content-Type"));
         @SuppressWarnings("unchecked")
         Map<String, Object> stats = (Map<String, Object>) Json.parse(response.body());
-        assertEquals(List.of("subscribers", "topics", "published", "delivered", "dropped", "pruned"),
+        assertEquals(List.of("subscribers", "topics", "published", "delivered", "dropped", "pruned", "log"),
                 List.copyOf(stats.keySet()));
         assertEquals(2L, stats.get("subscribers"));
         assertEquals(Map.of("t", 1L, weird, 1L), stats.get("topics"));

@@ -21,14 +21,17 @@ class StatsFormatTest {
     void jsonHasEveryCounterWithSortedMaps() {
         String json = StatsFormat.json(stats(Map.of("b", 1, "a", 2), Map.of("slow", 5L, "failed", 1L)));
         assertEquals("{\"subscribers\":3,\"topics\":{\"a\":2,\"b\":1},\"published\":12,\"delivered\":30,"
-                + "\"dropped\":{\"failed\":1,\"slow\":5},\"pruned\":4}\n", json);
+                + "\"dropped\":{\"failed\":1,\"slow\":5},\"pruned\":4,"
+                + "\"log\":{\"connected\":true,\"reason\":null,\"lag\":0,\"reconnects\":0}}\n", json);
     }
 
     @Test
     void jsonOfEmptyMapsIsValid() {
         Object parsed = Json.parse(StatsFormat.json(stats(Map.of(), Map.of())));
+        Map<String, Object> log = new java.util.HashMap<>(Map.of("connected", true, "lag", 0L, "reconnects", 0L));
+        log.put("reason", null);
         assertEquals(Map.of("subscribers", 3L, "topics", Map.of(), "published", 12L, "delivered", 30L,
-                "dropped", Map.of(), "pruned", 4L), parsed);
+                "dropped", Map.of(), "pruned", 4L, "log", log), parsed);
     }
 
     @Test
@@ -71,8 +74,28 @@ class StatsFormatTest {
                 # HELP jdksse_pruned_total Dead subscribers removed.
                 # TYPE jdksse_pruned_total counter
                 jdksse_pruned_total 4
+                # HELP jdksse_log_connected 1 when the event log answers (always for the in-memory log), else 0.
+                # TYPE jdksse_log_connected gauge
+                jdksse_log_connected 1
+                # HELP jdksse_log_lag Entries appended to the log but not yet handed to this hub's fan-out.
+                # TYPE jdksse_log_lag gauge
+                jdksse_log_lag 0
+                # HELP jdksse_log_reconnects_total Times the log's reader reconnected.
+                # TYPE jdksse_log_reconnects_total counter
+                jdksse_log_reconnects_total 0
                 """, text);
-        assertEquals(6, PrometheusText.parse(text).size());
+        assertEquals(9, PrometheusText.parse(text).size());
+    }
+
+    @Test
+    void aLogThatIsDownSaysWhyInJsonAndZeroInMetrics() {
+        EventLog.Status down = new EventLog.Status(false, "redis at h:1 refused the connection", 7, 3);
+        Broadcaster.Stats stats = new Broadcaster.Stats(0, Map.of(), 0, 0, Map.of(), 0, down);
+        assertTrue(StatsFormat.json(stats).endsWith(
+                ",\"log\":{\"connected\":false,\"reason\":\"redis at h:1 refused the connection\",\"lag\":7,\"reconnects\":3}}\n"));
+        String text = StatsFormat.prometheus(stats);
+        assertTrue(text.contains("\njdksse_log_connected 0\n") && text.contains("\njdksse_log_lag 7\n")
+                && text.contains("\njdksse_log_reconnects_total 3\n"), text);
     }
 
     @Test

@@ -16,10 +16,10 @@ import java.util.stream.Stream;
 /**
  * A real redis-server for a test, on a free loopback port in a temporary directory, with the
  * cluster suite's durability (append-only file, fsync on every write, no snapshots). It fails the
- * test loudly when redis-server is missing: {@code make test} installs it first (see the
+ * test loudly when redis-server is missing (public: the hub's and Mercure's tests start one too): {@code make test} installs it first (see the
  * Makefile's {@code redis-server} target), so a missing one is a broken setup, not a skip.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extra;
@@ -32,9 +32,14 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a server; {@code extra} are more {@code --name value} arguments (e.g. --requirepass). */
-    static RedisServer start(String... extra) throws IOException {
+    public static RedisServer start(String... extra) throws IOException {
+        return startOn(freePort(), extra);
+    }
+
+    /** Starts a server on this port (one a test chose earlier, e.g. for a client that connects first). */
+    public static RedisServer startOn(int port, String... extra) throws IOException {
         Path dir = Files.createTempDirectory("jdksse-redis");
-        RedisServer server = new RedisServer(dir, freePort(), List.of(extra));
+        RedisServer server = new RedisServer(dir, port, List.of(extra));
         server.startAgain();
         return server;
     }
@@ -55,7 +60,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts the server (again, after {@link #stop}) on the same port and directory: its AOF is replayed. */
-    void startAgain() throws IOException {
+    public void startAgain() throws IOException {
         List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
                 "--logfile", dir.resolve("redis.log").toString()));
@@ -89,7 +94,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Stops the server with SIGTERM (it fsyncs its AOF and exits) and waits for it. */
-    void stop() throws IOException {
+    public void stop() throws IOException {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -100,15 +105,15 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("redis://127.0.0.1:" + port);
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("redis.log")) + Files.readString(dir.resolve("stdout.log"));
         } catch (IOException e) {
@@ -125,7 +130,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Returns a loopback port that was free a moment ago. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

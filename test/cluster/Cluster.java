@@ -170,15 +170,21 @@ public final class Cluster {
         String topic = prefix + "t";
         List<String> topics = List.of(topic);
         // Three times the history, as fast as the hubs take it, so that the first ids are trimmed.
-        List<String> ids = new ArrayList<>();
-        for (int n = 0; n < 3 * HISTORY; n++) {
-            String id = publishOnce(ledger, topic, prefix + "-burst-" + n, nodes.urls[n % HUBS]);
-            if (id != null) {
-                ids.add(id);
-            }
+        List<Thread> burst = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int worker = w;
+            burst.add(Thread.ofVirtual().start(() -> {
+                for (int n = worker; n < 3 * HISTORY; n += 4) {
+                    publishOnce(ledger, topic, prefix + "-burst-" + n, nodes.urls[n % HUBS]);
+                }
+            }));
         }
-        String first = ids.get(0);
-        String kept = ids.get(ids.size() - 20);
+        for (Thread t : burst) {
+            t.join();
+        }
+        List<Ledger.Publish> acked = ledger.ackedOf(topics);
+        String first = acked.get(0).id();
+        String kept = acked.get(acked.size() - 20).id();
         List<Subscriber> expired = new ArrayList<>();
         for (int i = 0; i < HUBS; i++) {
             int hub = i;
@@ -221,13 +227,17 @@ public final class Cluster {
         }
     }
 
-    /** A late joiner: resumes on a random hub from the last id acknowledged on its topic, while publishers run. */
+    /**
+     * A late joiner: resumes on a random hub, while publishers run, from the id acknowledged ten
+     * publishes ago on its topic (a client back after a short absence), so that its replay is not empty.
+     */
     private void join(Ledger ledger, List<Subscriber> subs, List<String> topics, int k) throws InterruptedException {
         String topic = topics.get(k % topics.size());
-        String after = ledger.lastAcked(List.of(topic));
-        if (after == null) {
+        List<Ledger.Publish> acked = ledger.ackedOf(List.of(topic));
+        if (acked.isEmpty()) {
             return;
         }
+        String after = acked.get(Math.max(0, acked.size() - 10)).id();
         int hub = nodes.randomLive();
         add(subs, new Subscriber("joiner" + k + "-hub" + (hub + 1) + "-" + topic, http, () -> nodes.urlOrOther(hub), List.of(topic), after, after));
     }

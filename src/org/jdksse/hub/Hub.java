@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.jdksse.Broadcaster;
 import org.jdksse.EventLog;
 import org.jdksse.Sse;
@@ -41,7 +42,7 @@ final class Hub {
     private final HttpServer server;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private Hub(HubOptions options, HttpServer server) {
+    private Hub(HubOptions options, HttpServer server, UnaryOperator<EventLog> wrapLog) {
         this.server = server;
         SseOptions sse = SseOptions.defaults();
         if (options.heartbeat() != null) {
@@ -50,12 +51,11 @@ final class Hub {
         // CORS stays off in the broadcaster: the hub's filter covers every path, and two
         // layers would each add their headers.
         Broadcaster.Builder builder = Broadcaster.builder().options(sse);
-        if (options.redis() != null) {
-            // --history is then the stream's approximate MAXLEN; the log is shared by every hub on it.
-            builder.log(RedisEventLog.connect(options.redis(), options.redisStream(), options.history() >= 0 ? options.history() : 1000));
-        } else if (options.history() >= 0) {
-            builder.log(EventLog.inMemory(options.history(), 4L << 20));
-        }
+        int history = options.history() >= 0 ? options.history() : 1000;
+        // With --redis, --history is the stream's approximate MAXLEN; the log is shared by every hub on it.
+        builder.log(wrapLog.apply(options.redis() != null
+                ? RedisEventLog.connect(options.redis(), options.redisStream(), history)
+                : EventLog.inMemory(history, 4L << 20)));
         if (options.maxSubscribers() > 0) {
             builder.maxSubscribers(options.maxSubscribers());
         }
@@ -70,6 +70,11 @@ final class Hub {
      * @throws IOException if the address cannot be bound
      */
     static Hub start(HubOptions options) throws IOException {
+        return start(options, UnaryOperator.identity());
+    }
+
+    /** Starts a hub whose log is wrapped: the seam for the cluster suite's deliberately broken hand-off. */
+    static Hub start(HubOptions options, UnaryOperator<EventLog> wrapLog) throws IOException {
         InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
         if (address.isUnresolved()) {
             throw new IOException("cannot resolve host " + options.host());
@@ -77,7 +82,7 @@ final class Hub {
         HttpServer server = Sse.server(address);
         Hub hub;
         try {
-            hub = new Hub(options, server);
+            hub = new Hub(options, server, wrapLog);
         } catch (RuntimeException e) {
             server.stop(0); // bound but never started: give the port back
             throw e;
@@ -206,6 +211,11 @@ final class Hub {
      * (exit 1 if it cannot), logs the address, and closes every stream on shutdown.
      */
     static void main(String[] args) {
+        main(args, UnaryOperator.identity());
+    }
+
+    /** Runs the hub as {@link #main(String[])} does, with its log wrapped. */
+    static void main(String[] args, UnaryOperator<EventLog> wrapLog) {
         HubOptions options;
         try {
             options = HubOptions.parse(args, System.getenv());
@@ -220,7 +230,7 @@ final class Hub {
         }
         Hub hub;
         try {
-            hub = start(options);
+            hub = start(options, wrapLog);
         } catch (IOException | RuntimeException e) {
             System.err.println("jdk-sse: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             System.exit(1);

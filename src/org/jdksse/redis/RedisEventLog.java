@@ -194,6 +194,10 @@ public final class RedisEventLog implements EventLog {
             if (from == null) {
                 return Replay.gap(Gap.UNKNOWN);
             }
+            if (from.equals(limit)) {
+                // The client is exactly at the cursor (the hub's Last-Event-ID, even 0-0 on a new stream).
+                return Replay.of(List.of());
+            }
             if (from.compareTo(limit) > 0) {
                 return exists(from) ? Replay.ahead(from.toString()) : Replay.gap(Gap.UNKNOWN);
             }

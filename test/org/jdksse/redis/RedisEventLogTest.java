@@ -161,6 +161,15 @@ class RedisEventLogTest {
     }
 
     @Test
+    void theCursorOfANewStreamResumesToNothingRatherThanAReset(TestInfo info) throws Exception {
+        try (RedisEventLog log = RedisEventLog.connect(redis.uri(), stream(info), 1000)) {
+            String start = log.tail(new Recorder());
+            assertEquals("0-0", start);
+            assertEquals(List.of(), data(log.readAfter(start, start, ALL)));
+        }
+    }
+
+    @Test
     void anIdTrimmedAwayIsExpired(TestInfo info) throws Exception {
         try (RedisEventLog log = RedisEventLog.connect(redis.uri(), stream(info), 10)) {
             String first = log.append(update("t", "first"));

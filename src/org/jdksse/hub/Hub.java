@@ -20,7 +20,7 @@ import org.jdksse.Sse;
 import org.jdksse.SseOptions;
 
 /**
- * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API of DESIGN.md, with a
+ * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API the README documents, with a
  * console page, stats and metrics. It uses the library's public API only, so that everything it
  * does a library user can do too.
  *

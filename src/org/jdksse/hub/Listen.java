@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jdksse.EventSource;
-import org.jdksse.MessageEvent;
+import org.jdksse.client.EventSource;
+import org.jdksse.client.MessageEvent;
 
 /**
  * The {@code listen} command: subscribes to any SSE endpoint with {@link EventSource} and prints

@@ -1,4 +1,4 @@
-package org.jdksse;
+package org.jdksse.client;
 
 import java.io.EOFException;
 import java.io.IOException;

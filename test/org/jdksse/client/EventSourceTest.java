@@ -1,4 +1,4 @@
-package org.jdksse;
+package org.jdksse.client;
 
 import static org.jdksse.ScriptedServer.redirect;
 import static org.jdksse.ScriptedServer.silent;
@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jdksse.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,36 +1,23 @@
 package org.jdksse.client;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.random.RandomGenerator;
 
 /**
  * A Server-Sent Events client on {@code java.net.http.HttpClient} that reconnects like a browser's
  * {@code EventSource}: it waits the server's {@code retry} delay (with jittered exponential backoff
- * while attempts keep failing), sends {@code Last-Event-ID}, follows redirects, stops for good on
+ * while attempts keep failing), sends {@code Last-Event-ID}, follows redirects (unless
+ * {@linkplain Builder#httpClient a client of the caller's} does not), stops for good on
  * {@code 204 No Content}, and fails for good on any other status than 200 or a content type other
  * than {@code text/event-stream}.
  *
@@ -62,8 +49,9 @@ import java.util.random.RandomGenerator;
  * stream" rules exactly. A {@code Last-Event-ID} that is not printable ASCII is not sent, because
  * {@code HttpClient} writes header bytes as US-ASCII and would send {@code ?} in its place.
  *
- * <p>Thread safety: {@link #close()}, {@link #isClosed()} and {@link #lastEventId()} may be called
- * from any thread; {@link #next()} and iteration serve one caller at a time.
+ * <p>Concurrency: {@link #close()}, {@link #isClosed()} and {@link #lastEventId()} may be called
+ * from any thread and never block (but {@code close} waits for a listener call in progress);
+ * {@link #next()} and iteration block, and serve one caller at a time.
  */
 public final class EventSource implements Iterable<MessageEvent>, AutoCloseable {
 
@@ -146,6 +134,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         private Duration maxRetry = Duration.ofSeconds(30);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ZERO;
+        private HttpClient httpClient;
 
         private Builder(URI uri) {
             this.uri = uri;
@@ -251,6 +240,30 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         }
 
         /**
+         * Returns this builder with the caller's HTTP client, for a proxy, an {@code SSLContext}, an
+         * authenticator or an executor of its own. The source uses it as it is, with its redirect
+         * policy and HTTP version, and never closes it. The default is one client shared by every
+         * source, which follows redirects (except from {@code https} to {@code http}) and speaks
+         * HTTP/1.1.
+         *
+         * <pre>{@code
+         * HttpClient client = HttpClient.newBuilder()
+         *         .proxy(ProxySelector.of(new InetSocketAddress("proxy.example", 3128)))
+         *         .followRedirects(HttpClient.Redirect.NORMAL)
+         *         .build();
+         * EventSource source = EventSource.builder(uri).httpClient(client).build();
+         * }</pre>
+         *
+         * @param client the client to send every request with
+         * @return this builder
+         * @throws NullPointerException if {@code client} is null
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "httpClient");
+            return this;
+        }
+
+        /**
          * Creates a pull source, which connects on the first {@link EventSource#next()}.
          *
          * @return the source
@@ -269,7 +282,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
          */
         public EventSource start(Listener listener) {
             EventSource source = new EventSource(this, Objects.requireNonNull(listener, "listener"));
-            source.thread.start();
+            source.dispatcher.start();
             return source;
         }
 
@@ -282,73 +295,15 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         }
     }
 
-    /** Created on first use, so that a program that never connects never starts its selector thread. */
-    private static final class SharedClient {
-        static final HttpClient INSTANCE = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                // HTTP/2 would first try an h2c upgrade on every plain-http connection.
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
-    }
-
-    private static final System.Logger LOG = System.getLogger(EventSource.class.getName());
-    private static final long MIN_BACKOFF_MILLIS = 10;
-
-    private final URI uri;
-    private final HttpClient client;
-    private final List<String[]> headers;
-    private final Duration connectTimeout;
-    private final long readTimeoutNanos;
-    private final long maxRetryMillis;
-    private final Listener listener;
-    private final Thread thread;
-
-    private final EventStreamParser parser;
-    private final ArrayDeque<MessageEvent> ready = new ArrayDeque<>();
-    private final byte[] buffer = new byte[8192];
-    private final ReentrantLock pullLock = new ReentrantLock();
-    /** Guards the hand-over of {@link #pending} and {@link #body} between the reader and close(). */
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    /** Held around each listener call, so that close() can wait for one in progress. */
-    private final ReentrantLock callbackLock = new ReentrantLock();
-
-    private volatile boolean closed;
-    private volatile boolean cancelled;
-    private volatile long retryMillis;
-    private volatile String lastEventId;
-    private volatile long lastReadNanos;
-    private volatile boolean timedOut;
-    private CompletableFuture<HttpResponse<InputStream>> pending;
-    private InputStream body;
-    // Used only by the reading thread.
-    private InputStream stream;
-    private int failures;
-    private long delayMillis;
-    private boolean warnedAboutId;
+    private final Session session;
+    /** Null for a pull source. */
+    private final Dispatcher dispatcher;
 
     private EventSource(Builder b, Listener listener) {
-        this.uri = b.uri;
-        this.client = SharedClient.INSTANCE;
-        this.headers = List.copyOf(b.headers);
-        this.connectTimeout = b.connectTimeout;
-        this.readTimeoutNanos = b.readTimeout.toNanos();
-        this.maxRetryMillis = b.maxRetry.toMillis();
-        this.retryMillis = b.retry.toMillis();
-        this.lastEventId = b.lastEventId;
-        this.listener = listener;
-        this.parser = new EventStreamParser(new EventStreamParser.Handler() {
-            @Override
-            public void onEvent(MessageEvent event) {
-                ready.add(event);
-            }
-
-            @Override
-            public void onRetry(long millis) {
-                retryMillis = millis;
-            }
-        }, b.lastEventId);
-        this.thread = listener == null ? null : Thread.ofVirtual().name("EventSource " + uri).unstarted(this::deliver);
+        HttpClient client = b.httpClient != null ? b.httpClient : Connection.sharedClient();
+        Connection.Target target = new Connection.Target(client, b.uri, List.copyOf(b.headers), b.connectTimeout, b.readTimeout);
+        this.dispatcher = listener == null ? null : new Dispatcher(this, listener, b.uri);
+        this.session = new Session(target, b.retry, b.maxRetry, b.lastEventId, dispatcher == null ? Session.Observer.NONE : dispatcher);
     }
 
     /**
@@ -365,51 +320,15 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      * @throws IllegalStateException if the source delivers to a {@link Listener}
      */
     public MessageEvent next() throws IOException {
-        if (listener != null && Thread.currentThread() != thread) {
+        if (dispatcher != null && !dispatcher.isDispatching()) {
             throw new IllegalStateException("this source delivers its events to a listener");
         }
-        pullLock.lock();
         try {
-            while (!closed) {
-                MessageEvent event = ready.poll();
-                if (event != null) {
-                    return event;
-                }
-                if (stream == null) {
-                    stream = open();
-                    continue;
-                }
-                int n;
-                IOException broken = null;
-                try {
-                    n = stream.read(buffer);
-                } catch (IOException e) {
-                    n = -1;
-                    broken = e;
-                }
-                if (n >= 0) {
-                    lastReadNanos = System.nanoTime();
-                    parser.feed(buffer, 0, n);
-                    lastEventId = parser.lastEventId();
-                    continue;
-                }
-                drop(stream);
-                stream = null;
-                if (closed) {
-                    break;
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw interrupted();
-                }
-                IOException reason = timedOut
-                        ? new HttpTimeoutException("no data for " + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms from " + uri)
-                        : broken != null ? broken : new EOFException("the server ended the stream");
-                // An open connection resets the backoff: its end is not another failed attempt.
-                retryLater(reason, false);
-            }
-            return null;
-        } finally {
-            pullLock.unlock();
+            return session.next();
+        } catch (InterruptedIOException e) {
+            // Only an interrupt gets here (timeouts are retried inside): it closes the source as close() does.
+            close();
+            throw e;
         }
     }
 
@@ -456,7 +375,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      * @return the last event id, never null
      */
     public String lastEventId() {
-        return lastEventId;
+        return session.lastEventId();
     }
 
     /**
@@ -465,7 +384,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      * @return true once the source will not connect again
      */
     public boolean isClosed() {
-        return closed;
+        return session.isClosed();
     }
 
     /**
@@ -475,271 +394,12 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      */
     @Override
     public void close() {
-        CompletableFuture<?> request;
-        InputStream in;
-        lock.lock();
-        try {
-            cancelled = true;
-            closed = true;
-            request = pending;
-            in = body;
-            woken.signalAll();
-        } finally {
-            lock.unlock();
+        if (dispatcher != null) {
+            dispatcher.cancel();
         }
-        if (request != null) {
-            request.cancel(true);
-        }
-        if (in != null) {
-            quietlyClose(in);
-        }
-        callbackLock.lock();
-        callbackLock.unlock();
-    }
-
-    /** Waits the reconnection delay, then connects; returns the open body, or null to loop again. */
-    private InputStream open() throws IOException {
-        if (delayMillis > 0 && !await(delayMillis)) {
-            return null;
-        }
-        CompletableFuture<HttpResponse<InputStream>> request;
-        lock.lock();
-        try {
-            if (closed) {
-                return null;
-            }
-            request = client.sendAsync(request(), HttpResponse.BodyHandlers.ofInputStream());
-            pending = request;
-        } finally {
-            lock.unlock();
-        }
-        HttpResponse<InputStream> response;
-        try {
-            response = request.get();
-        } catch (CancellationException e) {
-            return null;
-        } catch (InterruptedException e) {
-            request.cancel(true);
-            Thread.currentThread().interrupt();
-            throw interrupted();
-        } catch (ExecutionException e) {
-            retryLater(describe(e.getCause()), true);
-            return null;
-        } finally {
-            lock.lock();
-            try {
-                pending = null;
-            } finally {
-                lock.unlock();
-            }
-        }
-        InputStream in = response.body();
-        int status = response.statusCode();
-        if (status == 204) {
-            quietlyClose(in);
-            closed = true;
-            return null;
-        }
-        if (status != 200) {
-            quietlyClose(in);
-            throw fatal("HTTP " + status + " from " + response.uri());
-        }
-        String type = response.headers().firstValue("Content-Type").orElse("");
-        if (!isEventStream(type)) {
-            quietlyClose(in);
-            throw fatal("content type " + (type.isEmpty() ? "(none)" : type) + " from " + response.uri() + " is not text/event-stream");
-        }
-        lock.lock();
-        try {
-            if (closed) {
-                quietlyClose(in);
-                return null;
-            }
-            body = in;
-            timedOut = false;
-        } finally {
-            lock.unlock();
-        }
-        failures = 0;
-        parser.reset();
-        lastReadNanos = System.nanoTime();
-        if (readTimeoutNanos > 0) {
-            watch(in, readTimeoutNanos);
-        }
-        if (listener != null) {
-            call(() -> listener.onOpen(this));
-        }
-        return in;
-    }
-
-    private HttpRequest request() {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(connectTimeout);
-        for (String[] h : headers) {
-            b.header(h[0], h[1]);
-        }
-        b.setHeader("Accept", "text/event-stream").setHeader("Cache-Control", "no-cache");
-        String id = parser.lastEventId();
-        if (!id.isEmpty()) {
-            if (isPrintableAscii(id)) {
-                b.setHeader("Last-Event-ID", id);
-            } else if (!warnedAboutId) {
-                warnedAboutId = true;
-                LOG.log(System.Logger.Level.WARNING, "not sending Last-Event-ID {0} to {1}: HttpClient can only send ASCII header values", id, uri);
-            }
-        }
-        return b.build();
-    }
-
-    /** Reports a transient failure and sets the delay before the next attempt. */
-    private void retryLater(IOException reason, boolean failedAttempt) {
-        failures = failedAttempt ? failures + 1 : 0;
-        delayMillis = reconnectDelay(retryMillis, failures, maxRetryMillis, ThreadLocalRandom.current());
-        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; reconnecting in {2} ms", uri, reason.getMessage(), delayMillis);
-        if (listener != null) {
-            call(() -> listener.onError(this, reason));
-        }
-    }
-
-    /**
-     * Returns the wait before the next connection attempt: the retry time, doubled for each
-     * consecutive failed attempt after the first, up to {@code maxRetryMillis} (but never below the
-     * retry time, which the server may have raised), plus up to half again at random so that
-     * clients dropped together do not return together.
-     */
-    static long reconnectDelay(long retryMillis, int failures, long maxRetryMillis, RandomGenerator random) {
-        long base = retryMillis;
-        if (failures > 0) {
-            long floor = Math.max(retryMillis, MIN_BACKOFF_MILLIS);
-            int shift = Math.min(failures - 1, 32);
-            long grown = floor > Long.MAX_VALUE >> shift ? Long.MAX_VALUE : floor << shift;
-            base = Math.max(retryMillis, Math.min(grown, maxRetryMillis));
-        }
-        long jitter = base < 2 ? 0 : random.nextLong(base / 2 + 1);
-        return base > Long.MAX_VALUE - jitter ? Long.MAX_VALUE : base + jitter;
-    }
-
-    /** Waits until the delay is over (true) or the source is closed (false). */
-    private boolean await(long millis) throws InterruptedIOException {
-        long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
-        lock.lock();
-        try {
-            while (!closed && nanos > 0) {
-                nanos = woken.awaitNanos(nanos);
-            }
-            return !closed;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw interrupted();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Closes a connection that has been silent for the read timeout; checked once per timeout, not per read. */
-    private void watch(InputStream in, long delayNanos) {
-        CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(() -> {
-            long idle = System.nanoTime() - lastReadNanos;
-            lock.lock();
-            try {
-                if (body != in) {
-                    return;
-                }
-                if (idle < readTimeoutNanos) {
-                    watch(in, readTimeoutNanos - idle);
-                    return;
-                }
-                // Under the lock, so that the flag cannot land on the next connection.
-                timedOut = true;
-            } finally {
-                lock.unlock();
-            }
-            quietlyClose(in);
-        });
-    }
-
-    private void drop(InputStream in) {
-        lock.lock();
-        try {
-            body = null;
-        } finally {
-            lock.unlock();
-        }
-        quietlyClose(in);
-    }
-
-    /** Returns the failure with a one-line message: HttpClient's ConnectException carries none. */
-    private IOException describe(Throwable cause) {
-        if (cause instanceof IOException io && io.getMessage() != null) {
-            return io;
-        }
-        String where = uri.getHost() + ":" + (uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
-        IOException described = cause instanceof ConnectException
-                ? new ConnectException("cannot connect to " + where)
-                : new IOException(cause.getClass().getSimpleName() + " while connecting to " + where);
-        described.initCause(cause);
-        return described;
-    }
-
-    private IOException fatal(String message) {
-        closed = true;
-        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; not reconnecting", uri, message);
-        return new IOException(message);
-    }
-
-    private InterruptedIOException interrupted() {
-        close();
-        return new InterruptedIOException("interrupted while reading " + uri);
-    }
-
-    /** The body of a push source's thread: pulls and delivers until the source stops. */
-    private void deliver() {
-        try {
-            MessageEvent event;
-            while ((event = next()) != null) {
-                MessageEvent e = event;
-                call(() -> listener.onEvent(this, e));
-            }
-        } catch (IOException e) {
-            call(() -> listener.onError(this, e));
-        }
-        call(() -> listener.onClosed(this));
-    }
-
-    private void call(Runnable callback) {
-        callbackLock.lock();
-        try {
-            if (!cancelled) {
-                callback.run();
-            }
-        } catch (RuntimeException e) {
-            // As in a browser, a failing handler is reported and the stream goes on.
-            LOG.log(System.Logger.Level.WARNING, "EventSource listener for " + uri + " threw", e);
-        } finally {
-            callbackLock.unlock();
-        }
-    }
-
-    static boolean isEventStream(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        String essence = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
-        return essence.strip().equalsIgnoreCase("text/event-stream");
-    }
-
-    private static boolean isPrintableAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < 0x20 && c != '\t') || c > 0x7E) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void quietlyClose(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // Closing is how a connection is abandoned; there is nothing left to report.
+        session.close();
+        if (dispatcher != null) {
+            dispatcher.awaitIdle();
         }
     }
 }

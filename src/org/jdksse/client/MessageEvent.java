@@ -13,6 +13,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>Concurrency: immutable, so any thread may read it.
+ *
  * @param type        the event type: the stream's {@code event} field, or {@code "message"} when the
  *                    stream gave none
  * @param data        the event's data lines joined with LF, without a trailing LF; may be empty

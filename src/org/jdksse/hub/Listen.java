@@ -160,40 +160,12 @@ final class Listen {
         return error.getClass().getSimpleName();
     }
 
-    /** Returns the event as one JSON line ending in LF. */
+    /** Returns the event as one JSON line ending in LF, with text outside ASCII kept readable. */
     static String json(MessageEvent event) {
         StringBuilder sb = new StringBuilder(event.data().length() + 48);
-        sb.append("{\"type\":");
-        quote(sb, event.type());
-        sb.append(",\"data\":");
-        quote(sb, event.data());
-        sb.append(",\"id\":");
-        quote(sb, event.lastEventId());
+        JsonString.READABLE.append(sb.append("{\"type\":"), event.type());
+        JsonString.READABLE.append(sb.append(",\"data\":"), event.data());
+        JsonString.READABLE.append(sb.append(",\"id\":"), event.lastEventId());
         return sb.append("}\n").toString();
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    // U+2028 and U+2029 are valid JSON but break JavaScript that evals a line.
-                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

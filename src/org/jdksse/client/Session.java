@@ -38,7 +38,8 @@ final class Session {
         }
     }
 
-    private static final System.Logger LOG = System.getLogger(EventSource.class.getName());
+    /** The public class's name, which is what users configure to see reconnects. */
+    private static final System.Logger LOG = System.getLogger("org.jdksse.client.EventSource");
     private static final long MIN_BACKOFF_MILLIS = 10;
 
     private final Connection.Target target;

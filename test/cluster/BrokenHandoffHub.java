@@ -23,7 +23,10 @@ final class BrokenHandoffHub {
 
     public static void main(String[] args) {
         String mode = System.getenv().getOrDefault("BREAK", "gap");
-        Hub.main(args, log -> new Broken(log, mode));
+        int code = Hub.run(args, System.getenv(), System.out, System.err, log -> new Broken(log, mode));
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     private record Broken(EventLog log, String mode) implements EventLog {

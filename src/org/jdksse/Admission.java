@@ -47,7 +47,7 @@ final class Admission {
      */
     HttpHandler handler(Broadcaster broadcaster) {
         return exchange -> {
-            if (!cors.subscribing(exchange)) {
+            if (cors.answerUnlessGet(exchange)) {
                 return;
             }
             Interest interest;

@@ -4,7 +4,8 @@
  * <li>{@link org.jdksse}: the server library: the event encoder, per-request event streams, and a
  *     broadcaster with topics and resume over an event log;</li>
  * <li>{@link org.jdksse.client}: the EventSource client on {@code java.net.http.HttpClient}, which
- *     depends on nothing of the server side.</li>
+ *     depends on nothing of the server side;</li>
+ * <li>{@link org.jdksse.redis}: an event log on a Redis stream that several hubs share.</li>
  * </ul>
  *
  * <p>The standalone pub/sub hub ({@code org.jdksse.hub}) is built on these public APIs alone and is

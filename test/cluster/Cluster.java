@@ -132,6 +132,7 @@ public final class Cluster {
     private void restartRedis(String prefix, Ledger ledger, List<Subscriber> subs) throws Exception {
         List<String> topics = List.of(prefix + "a", prefix + "b");
         subscribeEverywhere(topics, subs);
+        long[] before = reconnects();
         Publishing pub = publish(ledger, topics);
         Thread.sleep(1000);
         nodes.stopRedis();
@@ -141,11 +142,13 @@ public final class Cluster {
         join(ledger, subs, topics, 0);
         Thread.sleep(500);
         pub.stop();
+        expectReconnected(subs, before);
     }
 
     private void cutConnections(String prefix, Ledger ledger, List<Subscriber> subs) throws Exception {
         List<String> topics = List.of(prefix + "a", prefix + "b");
         subscribeEverywhere(topics, subs);
+        long[] before = reconnects();
         Publishing pub = publish(ledger, topics);
         Thread.sleep(800);
         // One hub cut off while the others publish: its reader must catch up from its cursor.
@@ -164,6 +167,7 @@ public final class Cluster {
         join(ledger, subs, topics, 0);
         Thread.sleep(500);
         pub.stop();
+        expectReconnected(subs, before);
     }
 
     private void trimmed(String prefix, Ledger ledger, List<Subscriber> subs) throws Exception {
@@ -202,6 +206,40 @@ public final class Cluster {
         for (Subscriber s : subs) {
             if (s.name.contains("-kept-") && s.events.stream().anyMatch(e -> e.type().equals("reset"))) {
                 extraProblems.add(s.name + " resumed from a kept id but got a reset");
+            }
+        }
+    }
+
+    /** Each hub's log reconnects from /stats ("log":{... "reconnects":N}), or -1 when unreadable. */
+    private long[] reconnects() {
+        long[] out = new long[HUBS];
+        for (int i = 0; i < HUBS; i++) {
+            out[i] = -1;
+            try {
+                String stats = http.send(HttpRequest.newBuilder(URI.create(nodes.urls[i] + "stats")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"connected\":true,.*\"reconnects\":(\\d+)").matcher(stats);
+                if (m.find()) {
+                    out[i] = Long.parseLong(m.group(1));
+                }
+            } catch (Exception e) {
+                // left at -1: reported below
+            }
+        }
+        return out;
+    }
+
+    /** The fault must have been seen and healed by every hub's reader, without any subscriber reconnecting. */
+    private void expectReconnected(List<Subscriber> subs, long[] before) {
+        long[] after = reconnects();
+        for (int i = 0; i < HUBS; i++) {
+            if (before[i] < 0 || after[i] <= before[i]) {
+                extraProblems.add("hub " + (i + 1) + "'s log should be connected again after reconnecting: reconnects " + before[i] + " -> " + after[i]);
+            }
+        }
+        for (Subscriber s : subs) {
+            if (s.reconnects > 0) {
+                extraProblems.add(s.name + " reconnected " + s.reconnects + " times: subscribers should stay connected while Redis is away");
             }
         }
     }

@@ -55,6 +55,7 @@ public final class Cluster {
             cluster.scenario("3 redis-server restarted mid-stream (AOF, appendfsync always)", cluster::restartRedis);
             cluster.scenario("4 the hubs' Redis connections cut and restored (TCP relay)", cluster::cutConnections);
             cluster.scenario("5 resume from a trimmed id (reset expired), an unknown id (reset unknown), a kept id", cluster::trimmed);
+            cluster.scenario("6 a hub cut off while the stream is trimmed past its cursor: its subscribers get reset, then live", cluster::trimmedWhileCut);
         }
         System.out.println("cluster: " + cluster.passed + " passed, " + cluster.failed + " failed");
         System.exit(cluster.failed == 0 ? 0 : 1);
@@ -174,18 +175,7 @@ public final class Cluster {
         String topic = prefix + "t";
         List<String> topics = List.of(topic);
         // Three times the history, as fast as the hubs take it, so that the first ids are trimmed.
-        List<Thread> burst = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            int worker = w;
-            burst.add(Thread.ofVirtual().start(() -> {
-                for (int n = worker; n < 3 * HISTORY; n += 4) {
-                    publishOnce(ledger, topic, prefix + "-burst-" + n, nodes.urls[n % HUBS]);
-                }
-            }));
-        }
-        for (Thread t : burst) {
-            t.join();
-        }
+        burst(ledger, topic, prefix, 3 * HISTORY, 0);
         List<Ledger.Publish> acked = ledger.ackedOf(topics);
         String first = acked.get(0).id();
         String kept = acked.get(acked.size() - 20).id();
@@ -241,6 +231,45 @@ public final class Cluster {
             if (s.reconnects > 0) {
                 extraProblems.add(s.name + " reconnected " + s.reconnects + " times: subscribers should stay connected while Redis is away");
             }
+        }
+    }
+
+    private void trimmedWhileCut(String prefix, Ledger ledger, List<Subscriber> subs) throws Exception {
+        String topic = prefix + "t";
+        List<String> topics = List.of(topic);
+        subscribeEverywhere(topics, subs);
+        nodes.relays[0].cut();
+        // Twice the history through the other hubs while hub 1's reader is away: its cursor is trimmed.
+        burst(ledger, topic, prefix, 2 * HISTORY, 1);
+        nodes.relays[0].restore();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (reconnects()[0] < 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Publishing pub = publish(ledger, topics);
+        Thread.sleep(1000);
+        pub.stop();
+        for (Subscriber s : subs) {
+            long resets = s.events.stream().filter(e -> e.type().equals("reset") && e.data().equals("expired")).count();
+            if (s.name.startsWith("hub1-") ? resets != 1 : resets != 0) {
+                extraProblems.add(s.name + " got " + resets + " reset expired events");
+            }
+        }
+    }
+
+    /** Publishes n events of one topic with four publishers in parallel, on the hubs from {@code firstHub} on. */
+    private void burst(Ledger ledger, String topic, String prefix, int n, int firstHub) throws InterruptedException {
+        List<Thread> burst = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int worker = w;
+            burst.add(Thread.ofVirtual().start(() -> {
+                for (int k = worker; k < n; k += 4) {
+                    publishOnce(ledger, topic, prefix + "-burst-" + k, nodes.urls[firstHub + k % (HUBS - firstHub)]);
+                }
+            }));
+        }
+        for (Thread t : burst) {
+            t.join();
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.jdksse.Broadcaster;
 import org.jdksse.SseEvent;
+import org.jdksse.testing.FakeExchange;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.jdksse.Broadcaster;
+import org.jdksse.testing.Json;
+import org.jdksse.testing.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 class StatsFormatTest {

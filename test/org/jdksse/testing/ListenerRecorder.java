@@ -17,7 +17,7 @@ import org.jdksse.MessageEvent;
  * {@code closed}. The source's thread records; any thread may read and wait.
  */
 public final class ListenerRecorder implements EventSource.Listener {
-    /** How long the waits wait. */
+    /** How long the waits wait unless the recorder was made with another bound. */
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -26,9 +26,20 @@ public final class ListenerRecorder implements EventSource.Listener {
     private final List<MessageEvent> events = new ArrayList<>();
     private final List<IOException> errors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Duration timeout;
 
-    /** Makes an empty recorder. */
+    /** Makes an empty recorder whose waits wait {@link #TIMEOUT}. */
     public ListenerRecorder() {
+        this(TIMEOUT);
+    }
+
+    /**
+     * Makes an empty recorder whose waits wait this long.
+     *
+     * @param timeout the bound of every wait
+     */
+    public ListenerRecorder(Duration timeout) {
+        this.timeout = timeout;
     }
 
     @Override
@@ -139,12 +150,12 @@ public final class ListenerRecorder implements EventSource.Listener {
     }
 
     private List<String> await(String what, Predicate<List<String>> done) throws InterruptedException {
-        long left = TIMEOUT.toNanos();
+        long left = timeout.toNanos();
         lock.lock();
         try {
             while (!done.test(calls)) {
                 if (left <= 0) {
-                    throw new AssertionError("waited " + TIMEOUT.toSeconds() + " s for " + what + "; calls: " + calls);
+                    throw new AssertionError("waited " + timeout.toMillis() + " ms for " + what + "; calls: " + calls);
                 }
                 left = changed.awaitNanos(left);
             }

@@ -39,7 +39,9 @@ public final class RawClient implements AutoCloseable {
     private final boolean chunked;
     /** Bytes left in the current chunk, or in the whole body when it is not chunked. */
     private long remaining;
-    private boolean chunkSeen;
+    private boolean afterChunk;
+    private boolean inTrailers;
+    private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
     private boolean ended;
     private final InputStream body = new Body();
     private final ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -395,32 +397,41 @@ public final class RawClient implements AutoCloseable {
                 ended = true;
                 return false;
             }
-            if (chunkSeen) {
+            // A read timeout may strike in any line below: each step is marked done only once its
+            // line is complete (headLine keeps a partial line), so that the next read goes on from there.
+            if (afterChunk) {
                 headLine(); // the CRLF after the previous chunk's data
+                afterChunk = false;
             }
-            chunkSeen = true;
-            remaining = Long.parseLong(headLine().split(";")[0].strip(), 16);
-            if (remaining == 0) {
-                for (String trailer = headLine(); !trailer.isEmpty(); trailer = headLine()) {
-                    // trailers, if any, are not what these tests look at
+            if (!inTrailers) {
+                long size = Long.parseLong(headLine().split(";")[0].strip(), 16);
+                if (size > 0) {
+                    remaining = size;
+                    afterChunk = true;
+                    return true;
                 }
-                ended = true;
-                return false;
+                inTrailers = true; // the last chunk
             }
-            return true;
+            for (String trailer = headLine(); !trailer.isEmpty(); trailer = headLine()) {
+                // trailers, if any, are not what these tests look at
+            }
+            ended = true;
+            return false;
         }
     }
 
+    /** Reads a line of the head or of the chunked coding; a timeout keeps what it read for the next call. */
     private String headLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b; (b = in.read()) != '\n'; ) {
             if (b < 0) {
-                throw new EOFException("connection closed in a line: " + line.toString(StandardCharsets.ISO_8859_1));
+                throw new EOFException("connection closed in a line: " + partialLine.toString(StandardCharsets.ISO_8859_1));
             }
             if (b != '\r') {
-                line.write(b);
+                partialLine.write(b);
             }
         }
-        return line.toString(StandardCharsets.ISO_8859_1);
+        String line = partialLine.toString(StandardCharsets.ISO_8859_1);
+        partialLine.reset();
+        return line;
     }
 }

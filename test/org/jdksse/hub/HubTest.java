@@ -464,7 +464,7 @@ class HubTest {
         start("--heartbeat", "1");
         RawClient stream = subscribe("/events?topic=t").timeout(Duration.ofSeconds(10));
         // With the default of 15 s this read would time out after 10 s.
-        assertNotNull(stream.nextComment(), "a heartbeat comment arrives");
+        assertNotNull(stream.events().nextComment(), "a heartbeat comment arrives");
     }
 
     @Test

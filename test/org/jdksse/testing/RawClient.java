@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.jdksse.testing.WhatwgParser.Comment;
 import org.jdksse.testing.WhatwgParser.Event;
 
 /**
@@ -26,7 +25,7 @@ import org.jdksse.testing.WhatwgParser.Event;
  *
  * <p>Every read is bounded by the read timeout ({@link #READ_TIMEOUT} unless {@link #timeout}
  * changes it), so that a hung server fails a test instead of hanging the build. One client is used
- * by one thread. It can leave politely ({@link #close()}: a FIN) or vanish ({@link #reset()}: an RST).
+ * by one thread.
  */
 public final class RawClient implements AutoCloseable {
     /** How long one read may block unless {@link #timeout} says otherwise. */
@@ -128,18 +127,6 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Sends an exact request head, without its final blank line, and no body.
-     *
-     * @param port the server's loopback port
-     * @param head the request line and header lines, separated by CRLF, without the final CRLF CRLF
-     * @return the client, its response head read
-     * @throws IOException if the connection or the read fails
-     */
-    public static RawClient request(int port, String head) throws IOException {
-        return request(port, head.getBytes(StandardCharsets.UTF_8), new byte[0]);
-    }
-
-    /**
      * Sends exact bytes: the head, the blank line that ends it, then the body.
      *
      * @param port the server's loopback port
@@ -198,7 +185,7 @@ public final class RawClient implements AutoCloseable {
     public static Response exchange(int port, String method, String target, byte[] body, String... headerLines)
             throws IOException {
         try (RawClient client = send(port, method, target, body, headerLines)) {
-            return new Response(client.status, client.headers(), client.readToEnd());
+            return new Response(client.status, Collections.unmodifiableMap(client.headers), client.readToEnd());
         }
     }
 
@@ -224,15 +211,6 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Returns the response headers in the order they came, names in lower case.
-     *
-     * @return the headers, unmodifiable
-     */
-    public Map<String, String> headers() {
-        return Collections.unmodifiableMap(headers);
-    }
-
-    /**
      * Sets how long each later read may block.
      *
      * @param timeout the read timeout, above zero
@@ -242,15 +220,6 @@ public final class RawClient implements AutoCloseable {
     public RawClient timeout(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         return this;
-    }
-
-    /**
-     * Returns the body's bytes, the chunked coding undone; it ends where the response ends.
-     *
-     * @return the body
-     */
-    public InputStream body() {
-        return body;
     }
 
     /**
@@ -284,7 +253,8 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Returns the reader of this response's event stream (the same one on each call).
+     * Returns the reader of this response's event stream (the same one on each call): its
+     * {@link SseReader#nextComment()} waits for a heartbeat.
      *
      * @return the reader
      */
@@ -316,16 +286,6 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Returns the stream's next comment, as {@link SseReader#nextComment()}.
-     *
-     * @return the next comment
-     * @throws IOException if the stream ends first, or the read times out
-     */
-    public Comment nextComment() throws IOException {
-        return events().nextComment();
-    }
-
-    /**
      * Returns whether the server ends the response within this time; whatever it sends before the
      * end is skipped.
      *
@@ -350,16 +310,6 @@ public final class RawClient implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        socket.close();
-    }
-
-    /**
-     * Vanishes as a killed client does: closes with a reset, so that the server's next write fails.
-     *
-     * @throws IOException if closing fails
-     */
-    public void reset() throws IOException {
-        socket.setSoLinger(true, 0);
         socket.close();
     }
 

@@ -42,6 +42,7 @@ public final class RawClient implements AutoCloseable {
     private boolean inTrailers;
     private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
     private boolean ended;
+    private boolean cut;
     private final InputStream body = new Body();
     private final ByteArrayOutputStream text = new ByteArrayOutputStream();
     private SseReader events;
@@ -286,6 +287,17 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
+     * Returns whether the body has ended as HTTP frames it (the last chunk, the whole
+     * {@code Content-Length}, or the connection's end when neither is given), not by a cut
+     * connection.
+     *
+     * @return true once the body has ended cleanly; false before its end or after a cut
+     */
+    public boolean endedCleanly() {
+        return ended && !cut;
+    }
+
+    /**
      * Returns whether the server ends the response within this time; whatever it sends before the
      * end is skipped.
      *
@@ -326,12 +338,18 @@ public final class RawClient implements AutoCloseable {
             if (length == 0) {
                 return 0;
             }
-            if (ended || !startChunk()) {
+            try {
+                if (ended || !startChunk()) {
+                    return -1;
+                }
+            } catch (EOFException cutInALine) {
+                ended = cut = true;
                 return -1;
             }
             int n = in.read(buffer, offset, (int) Math.min(length, remaining));
             if (n < 0) {
-                ended = true; // the connection was cut: the body ends here
+                ended = true; // the connection ended: a cut, unless it is how this body ends
+                cut = chunked || remaining != Long.MAX_VALUE;
                 return -1;
             }
             remaining -= n;

@@ -32,7 +32,7 @@ class RawClientTest {
         server.stop(0);
     }
 
-    /** Serves /chunks as several flushed chunks that split a UTF-8 character, /fixed with a Content-Length, /echo the request. */
+    /** Serves /chunks as flushed chunks that split a UTF-8 character, /fixed with a Content-Length, /cut cut short, /echo the request. */
     private int serve() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/chunks", exchange -> {
@@ -59,6 +59,12 @@ class RawClientTest {
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
+        });
+        server.createContext("/cut", exchange -> {
+            exchange.sendResponseHeaders(200, 100); // promises more than it sends, then closes
+            exchange.getResponseBody().write("partial".getBytes(UTF_8));
+            exchange.getResponseBody().flush();
+            exchange.getHttpContext().getServer().stop(0);
         });
         server.createContext("/echo", exchange -> {
             String seen = exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("X-Test") + " "
@@ -88,7 +94,9 @@ class RawClientTest {
         try (RawClient client = RawClient.get(port, "/chunks")) {
             assertEquals(new Comment("hi"), client.nextItem());
             assertEquals(new Event("message", "café", "1"), client.next());
+            assertFalse(client.endedCleanly());
             assertThrows(EOFException.class, client::nextItem, "the response ended");
+            assertTrue(client.endedCleanly(), "with its last chunk");
         }
     }
 
@@ -101,6 +109,15 @@ class RawClientTest {
             assertThrows(SocketTimeoutException.class, client::next);
             release.countDown();
             assertTrue(client.endsWithin(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void aCutConnectionEndsTheBodyButNotCleanly() throws Exception {
+        int port = serve();
+        try (RawClient client = RawClient.get(port, "/cut")) {
+            assertEquals("partial", client.readToEnd());
+            assertFalse(client.endedCleanly());
         }
     }
 

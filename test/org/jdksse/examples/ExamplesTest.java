@@ -294,8 +294,8 @@ class ExamplesTest {
         assertTrue(expected.split(" ").length > 30, expected);
 
         StringBuilder streamed = new StringBuilder();
-        try (RawClient answer = RawClient.post(llm.port(), "/v1/chat/completions", "application/json",
-                String.format(QUESTION, true, "What is \\\"SSE\\\"?"))) {
+        try (RawClient answer = RawClient.send(llm.port(), "POST", "/v1/chat/completions",
+                String.format(QUESTION, true, "What is \\\"SSE\\\"?").getBytes(StandardCharsets.UTF_8), "Content-Type: application/json")) {
             assertEquals(200, answer.status());
             assertEquals("text/event-stream; charset=utf-8", answer.header("Content-Type"));
             assertEquals("no", answer.header("X-Accel-Buffering"));
@@ -316,8 +316,8 @@ class ExamplesTest {
     @Test
     void llmStreamStopsGeneratingAsSoonAsTheClientDisconnects() throws Exception {
         JavaProcess llm = started("LlmStream");
-        try (RawClient answer = RawClient.post(llm.port(), "/v1/chat/completions", "application/json",
-                String.format(QUESTION, true, "Stop me after three chunks"))) {
+        try (RawClient answer = RawClient.send(llm.port(), "POST", "/v1/chat/completions",
+                String.format(QUESTION, true, "Stop me after three chunks").getBytes(StandardCharsets.UTF_8), "Content-Type: application/json")) {
             for (int i = 0; i < 3; i++) {
                 assertNotNull(answer.next().data());
             }

@@ -133,7 +133,7 @@ public final class JavaProcess implements AutoCloseable {
             String first = await(STARTUP, () -> out.isEmpty() ? null : out.get(0), "a first line");
             Matcher m = PORT.matcher(first == null ? "" : first);
             if (!m.find()) {
-                throw failure("printed a first line without a port");
+                throw failure("printed no first line with a port");
             }
             port = Integer.parseInt(m.group(1));
         }

@@ -109,25 +109,6 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Sends a POST of UTF-8 text with this content type.
-     *
-     * @param port        the server's loopback port
-     * @param target      the request target
-     * @param contentType the {@code Content-Type}, such as {@code application/x-www-form-urlencoded}
-     * @param body        the body, sent as UTF-8
-     * @param headerLines more header lines
-     * @return the client, its response head read
-     * @throws IOException if the connection or the read fails
-     */
-    public static RawClient post(int port, String target, String contentType, String body, String... headerLines)
-            throws IOException {
-        String[] all = new String[headerLines.length + 1];
-        all[0] = "Content-Type: " + contentType;
-        System.arraycopy(headerLines, 0, all, 1, headerLines.length);
-        return send(port, "POST", target, body.getBytes(StandardCharsets.UTF_8), all);
-    }
-
-    /**
      * Sends exact bytes: the head, the blank line that ends it, then the body.
      *
      * @param port the server's loopback port

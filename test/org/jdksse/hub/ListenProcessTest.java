@@ -1,6 +1,5 @@
 package org.jdksse.hub;
 
-import static org.jdksse.testing.ScriptedServer.status;
 import static org.jdksse.testing.ScriptedServer.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,16 +46,6 @@ class ListenProcessTest {
             assertEquals(0, listen.exitValue(), listen.stderr());
             assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
             assertEquals("2", server.requests().get(2).header("Last-Event-ID"));
-        }
-    }
-
-    @Test
-    void jarExitsOneOnAFatalError() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(status(500, "text/plain", "boom"));
-             JavaProcess listen = JavaProcess.jar("listen", server.uri("/x").toString())) {
-            assertTrue(listen.waitFor(LINE));
-            assertEquals(1, listen.exitValue());
-            assertEquals("listen: HTTP 500 from " + server.uri("/x") + "\n", listen.stderr());
         }
     }
 

@@ -2,6 +2,7 @@ package org.jdksse.hub;
 
 import static org.jdksse.testing.ScriptedServer.status;
 import static org.jdksse.testing.ScriptedServer.stream;
+import static org.jdksse.testing.ScriptedServer.streamThenHang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.jdksse.MessageEvent;
+import org.jdksse.client.MessageEvent;
 import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code listen} command in process, against a scripted server and the hub ({@link ListenProcessTest} runs the jar). */
 @Timeout(60)
@@ -66,14 +69,30 @@ class ListenTest {
         }
     }
 
-    @Test
-    void fatalStatusExitsOneWithAOneLineReason() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(status(404, "text/plain", "no such topic\n"))) {
+    @ParameterizedTest
+    @ValueSource(ints = {404, 500})
+    void fatalStatusExitsOneWithAOneLineReason(int code) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(status(code, "text/plain", "no such topic\n"))) {
             Run run = listen(server.uri("/nope").toString());
             assertEquals(1, run.code());
             assertEquals("", run.out());
-            assertEquals(List.of("listen: HTTP 404 from " + server.uri("/nope")), run.errLines());
+            assertEquals(List.of("listen: HTTP " + code + " from " + server.uri("/nope")), run.errLines());
             assertEquals(1, server.requests().size());
+        }
+    }
+
+    @Test
+    void readTimeoutReplacesASilentConnectionAndSaysSo() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(streamThenHang("retry: 10\nid: 1\ndata: a\n\n"), stream("data: b\n\n"))) {
+            Run run = listen(server.uri("/events").toString(), "--read-timeout", "0.3");
+            assertEquals(0, run.code(), run.err());
+            assertEquals("""
+                    {"type":"message","data":"a","id":"1"}
+                    {"type":"message","data":"b","id":"1"}
+                    """, run.out());
+            assertEquals(List.of("listen: no data for 300 ms from " + server.uri("/events") + "; reconnecting",
+                    "listen: the server ended the stream; reconnecting"), run.errLines());
+            assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
         }
     }
 
@@ -97,6 +116,12 @@ class ListenTest {
             {"http://127.0.0.1:1/", "--header", "Bad Name: x"},
             {"http://127.0.0.1:1/", "--last-event-id"},
             {"http://127.0.0.1:1/", "--last-event-id", "a\nb"},
+            {"http://127.0.0.1:1/", "--read-timeout"},
+            {"http://127.0.0.1:1/", "--read-timeout", "0"},
+            {"http://127.0.0.1:1/", "--read-timeout", "-5"},
+            {"http://127.0.0.1:1/", "--read-timeout", "0.0001"},
+            {"http://127.0.0.1:1/", "--read-timeout", "86401"},
+            {"http://127.0.0.1:1/", "--read-timeout", "ten"},
             {"ftp://127.0.0.1/"},
             {"not a url"},
         };
@@ -108,6 +133,13 @@ class ListenTest {
             assertTrue(run.errLines().get(0).startsWith("listen: "), label + ": " + run.err());
             assertEquals(Listen.USAGE, run.errLines().get(1), label);
         }
+    }
+
+    @Test
+    void aBadReadTimeoutIsRefusedByNameWithItsRule() {
+        Run run = listen("http://127.0.0.1:1/", "--read-timeout", "ten");
+        assertEquals("listen: --read-timeout needs a number of seconds from 0.001 to 86400, such as 45 or 0.5, not 'ten'",
+                run.errLines().get(0));
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import org.jdksse.EventSource;
-import org.jdksse.MessageEvent;
+import org.jdksse.client.EventSource;
+import org.jdksse.client.MessageEvent;
 
 /**
  * An {@link EventSource.Listener} that records every call it receives, in order, with the thread

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.jdksse.EventSource;
-import org.jdksse.MessageEvent;
+import org.jdksse.client.EventSource;
+import org.jdksse.client.MessageEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

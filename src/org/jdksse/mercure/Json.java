@@ -241,7 +241,11 @@ final class Json {
         }
     }
 
-    /** Writes a value of the types {@link #parse} returns (any {@code Number} too). */
+    /** JSON text already written (a token's payload, made by {@link #write}), put into a document as is. */
+    record Raw(String text) {
+    }
+
+    /** Writes a value of the types {@link #parse} returns (any {@code Number} too, and {@link Raw}). */
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
@@ -253,6 +257,7 @@ final class Json {
             case null -> out.append("null");
             case String s -> quote(s, out);
             case Boolean b -> out.append(b);
+            case Raw raw -> out.append(raw.text());
             case BigDecimal d -> out.append(d.toString());
             case Number n -> out.append(n);
             case Map<?, ?> map -> {

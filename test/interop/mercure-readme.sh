@@ -24,7 +24,7 @@ done
 for _ in $(seq 100); do [ "$(subscribers)" -ge $((before + 2)) ] && break; sleep 0.05; done
 ids=()
 for p in "${pubs[@]}"; do
-  id=$(eval "$p") || { echo "publish failed: $p"; exit 1; }
+  id=$(eval "$p" 2>/dev/null) || { echo "publish failed: $p"; exit 1; }
   ids+=("$id")
 done
 for _ in $(seq 100); do grep -q 'stock' "$tmp/sub1.txt" 2>/dev/null && break; sleep 0.05; done

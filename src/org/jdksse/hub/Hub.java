@@ -15,13 +15,14 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdksse.Broadcaster;
+import org.jdksse.EventLog;
 import org.jdksse.Sse;
 import org.jdksse.SseOptions;
 import org.jdksse.mercure.Mercure;
 import org.jdksse.mercure.MercureOptions;
 
 /**
- * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API of DESIGN.md, with a
+ * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API the README documents, with a
  * console page, stats and metrics. It uses the library's public API only, so that everything it
  * does a library user can do too.
  *
@@ -52,7 +53,7 @@ final class Hub {
         // layers would each add their headers.
         Broadcaster.Builder builder = Broadcaster.builder().options(sse);
         if (options.history() >= 0) {
-            builder.history(options.history());
+            builder.log(EventLog.inMemory(options.history(), 4L << 20));
         }
         if (options.maxSubscribers() > 0) {
             builder.maxSubscribers(options.maxSubscribers());

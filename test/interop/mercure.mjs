@@ -188,11 +188,33 @@ async function presence(watchBase = hub, joinBase = hub) {
   }
 }
 
+async function consoleViaMercure() {
+  const p = await page(hub);
+  try {
+    await p.goto(`${hub}/`);
+    await p.selectOption('#via', 'mercure');
+    await p.fill('#topics', T('console/{id}'));
+    await p.fill('#subtoken', token({ subscribe: [T('console/{id}')] }));
+    await p.click('#subscribe');
+    await waitFor(() => p.$eval('#state', (e) => e.textContent.startsWith('open: Mercure')), 10_000, 'the console says its Mercure subscription is open');
+    const markup = '<img src=x onerror="window.pwned=1">';
+    const id = await publish(hub, [['topic', T('console/1')], ['data', markup], ['private', 'on'], ['type', 'book']]);
+    const row = await waitFor(() => p.$$eval('#log tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)).find((c) => c[1] !== undefined && c[2].includes('img'))), 5000, 'the private update in the console');
+    if (JSON.stringify(row) !== JSON.stringify(['book', id, markup])) throw new Error(`row ${JSON.stringify(row)}`);
+    if (await p.$$eval('#log img', (x) => x.length)) throw new Error('an img element from event data was created in the console');
+    if (await p.evaluate(() => window.pwned)) throw new Error('event data ran as script in the console');
+    return `the console subscribed through Mercure with a token and showed the private update as text (id ${id})`;
+  } finally {
+    await p.context().close();
+  }
+}
+
 const checks = [
   { name: 'mercure: Chromium EventSource (cookie) gets public, templated, multi-topic and its private updates', fn: chromiumUpdates, timeoutMs: 40_000 },
   { name: 'mercure: Chromium resumes with lastEventID, private included', fn: chromiumResume, timeoutMs: 30_000 },
   { name: 'mercure: npm eventsource with a bearer token; no claim, no private update (live, replay)', fn: () => npmBearer(), timeoutMs: 30_000 },
   { name: 'mercure: presence events and the subscriptions API', fn: () => presence(), timeoutMs: 40_000 },
+  { name: 'mercure: the hub console subscribes through Mercure with a token', fn: consoleViaMercure, timeoutMs: 30_000 },
 ];
 if (hub2) {
   checks.push(

@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
  *     second after a {@code #};
  * <li>{@code {/var}}, {@code {.var}}: zero or more segments, each after a {@code /} or {@code .};
  * <li>{@code {;var}}, {@code {?var}}, {@code {&var}}: named parameters of the expression's
- *     variables, each {@code name=value} (for {@code ;} the {@code =value} is optional).
+ *     variables, each {@code name=value} (for {@code ;} the {@code =value} is optional). A
+ *     {@code ?} or {@code &} value may also hold reserved characters unencoded, but for
+ *     {@code &} and {@code #}: the protocol's own example publishes the alternate topic
+ *     {@code https://example.com/users/foo/?topic=https%3A%2F%2F...} in a form body, where it
+ *     arrives decoded, and expects {@code https://example.com/users/foo/{?topic}} to match it.
  * </ul>
  * An undefined variable expands to nothing, so every expression also matches the empty string.
  * A prefix modifier ({@code :3}) is accepted and not enforced: the match is a little wider.
@@ -98,6 +102,7 @@ final class UriTemplate {
         String plain = "(?:[" + UNRESERVED + "]|" + ESCAPE + ")*";
         String wide = "(?:[" + UNRESERVED + RESERVED + "]|" + ESCAPE + ")*";
         String name = "(?:" + String.join("|", names) + ")";
+        String query = "(?:[" + UNRESERVED + ":/?\\[\\]@!$'()*+,;=]|" + ESCAPE + ")*";
         return switch (hasOp ? op : ' ') {
             case '+' -> wide;
             case '#' -> "(?:#" + wide + ")?";
@@ -105,17 +110,14 @@ final class UriTemplate {
             // A value after . cannot hold a . itself: else "(\.[.]*)*" backtracks exponentially.
             case '.' -> "(?:\\.(?:[A-Za-z0-9\\-_~]|" + ESCAPE + ")*)*";
             case ';' -> "(?:;" + name + "(?:=" + listOf(plain) + ")?)*";
-            case '?' -> "(?:\\?" + pair(name, plain) + "(?:&" + pair(name, plain) + ")*)?";
-            case '&' -> "(?:&" + pair(name, plain) + ")*";
+            // The query class holds "," already: no list around it, or "a*(,a*)*" would backtrack.
+            case '?' -> "(?:\\?" + name + "=" + query + "(?:&" + name + "=" + query + ")*)?";
+            case '&' -> "(?:&" + name + "=" + query + ")*";
             default -> listOf(plain);
         };
     }
 
     private static String listOf(String value) {
         return value + "(?:," + value + ")*";
-    }
-
-    private static String pair(String name, String value) {
-        return name + "=" + listOf(value);
     }
 }

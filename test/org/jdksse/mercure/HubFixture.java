@@ -18,13 +18,22 @@ import org.jdksse.Broadcaster;
 import org.jdksse.Sse;
 
 /**
- * A Mercure endpoint on a real server on port 0, with a publisher and a subscriber client for
- * the tests: the subscriber reads raw event-stream lines into events (type, id, data, retry).
+ * A Mercure endpoint on a real server on port 0 (or a hub already listening on a port), with a
+ * publisher and a subscriber client for the tests: the subscriber reads raw event-stream lines
+ * into events (type, id, data, retry).
  */
 final class HubFixture implements AutoCloseable {
     final Broadcaster broadcaster;
     final HttpServer server;
+    final int port;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A client of a hub that listens on this port (nothing to close but the client). */
+    HubFixture(int port) {
+        this.broadcaster = null;
+        this.server = null;
+        this.port = port;
+    }
 
     HubFixture(MercureOptions options) throws IOException {
         this(Broadcaster.create(), options);
@@ -35,10 +44,11 @@ final class HubFixture implements AutoCloseable {
         this.server = Sse.server(0);
         server.createContext(options.path(), Mercure.handler(broadcaster, options));
         server.start();
+        this.port = server.getAddress().getPort();
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery);
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
     static String enc(String s) {
@@ -85,8 +95,10 @@ final class HubFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        broadcaster.close(Duration.ofSeconds(1));
-        server.stop(0);
+        if (server != null) {
+            broadcaster.close(Duration.ofSeconds(1));
+            server.stop(0);
+        }
     }
 
     /** One dispatched event. */

@@ -68,10 +68,12 @@ class TopicSelectorTest {
     @Test
     void queryExpansionsMatchTheirNamedParameters() {
         String claim = "https://example.com/users/foo/{?topic}";
+        // Encoded as an expansion gives it, and decoded as the protocol's own example publishes it.
         matches(claim, "https://example.com/users/foo/?topic=https%3A%2F%2Fexample.com%2Fbooks%2F1",
-                "https://example.com/users/foo/");
+                "https://example.com/users/foo/?topic=https://example.com/books/1", "https://example.com/users/foo/");
         rejects(claim, "https://example.com/users/bar/?topic=x", "https://example.com/users/foo/?other=x",
-                "https://example.com/users/foo/?topic=https://example.com/books/1");
+                "https://example.com/users/foo/?topic=a&other=b", "https://example.com/users/foo/?topic=a#b",
+                "https://example.com/users/foo/?topic=a b");
         matches("/s{?a,b}", "/s?a=1&b=2", "/s?b=2");
         matches("/s?x=1{&a}", "/s?x=1&a=2", "/s?x=1");
         matches("/s{;a}", "/s;a=1", "/s;a");
@@ -101,6 +103,8 @@ class TopicSelectorTest {
         rejects(selector, topic);
         matches("/{.a}{.b}", "/.x.y");
         rejects("/{.a}", "/" + ".".repeat(200) + "!");
+        rejects("/{?a}", "/?a=" + ",".repeat(200) + "#");
+        rejects("/{;a}", "/" + ";a=".repeat(60) + "!");
     }
 
     @Test

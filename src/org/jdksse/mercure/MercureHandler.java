@@ -24,7 +24,7 @@ import org.jdksse.Update;
  * status and a one-line reason; a refused publish changes nothing.
  */
 final class MercureHandler implements HttpHandler {
-    /** The most topic selectors one subscriber may give: each one is matched against every update. */
+    /** The most topic selectors a subscriber, or topics an update, may have: each pair may be matched. */
     static final int MAX_SELECTORS = 64;
 
     private final Broadcaster broadcaster;
@@ -120,10 +120,6 @@ final class MercureHandler implements HttpHandler {
         if (claims != null && claims.expires() != null) {
             interest = interest.until(claims.expires());
         }
-        if (query.containsKey("authorization")) {
-            // A token in the URL: keep shared caches from storing the response (RFC 6750).
-            exchange.getResponseHeaders().set("Cache-Control", "private, no-store");
-        }
         List<Presence.Subscription> joined = presence == null ? List.of()
                 : presence.join(selectors, claims == null ? null : claims.payload());
         try {
@@ -213,6 +209,10 @@ final class MercureHandler implements HttpHandler {
         List<String> topics = form.getOrDefault("topic", List.of());
         if (topics.isEmpty()) {
             throw new Refusal(400, "topic is required: give at least one topic");
+        }
+        if (topics.size() > MAX_SELECTORS) {
+            // Every subscriber's interest is asked about every topic of every update.
+            throw new Refusal(400, "topic is given more than " + MAX_SELECTORS + " times");
         }
         String data = Form.single(form, "data");
         String id = Form.single(form, "id");

@@ -162,7 +162,8 @@ class MercureHandlerTest {
         record Case(String body, String field) { }
         for (Case c : List.of(new Case(form("data", "x"), "topic"), new Case(form("topic", "a", "retry", "soon"), "retry"),
                 new Case(form("topic", "a", "id", "#frag"), "id"), new Case(form("topic", "a", "type", "a\nb"), "event"),
-                new Case(form("topic", "a", "data", "x", "data", "y"), "data"), new Case("topic=a&data=%zz", "percent"))) {
+                new Case(form("topic", "a", "data", "x", "data", "y"), "data"), new Case("topic=a&data=%zz", "percent"),
+                new Case("topic=a" + "&topic=b".repeat(MercureHandler.MAX_SELECTORS), "topic"))) {
             HttpResponse<String> response = hub.publish(PUBLISHER, c.body());
             assertEquals(400, response.statusCode(), c.body());
             assertTrue(response.body().contains(c.field()), response.body());

@@ -6,8 +6,12 @@
 //      --anonymous --subscriptions), MERCURE_KEY, and optionally MERCURE_URL_2 (a second hub
 //      sharing a Redis log with the first) for the cross-hub checks.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { EventSource } from 'eventsource';
-import { env, runChecks, waitFor, launchChromium, sleep } from './lib.mjs';
+import { env, runChecks, waitFor, launchChromium, sleep, freePort } from './lib.mjs';
 
 const hub = env('MERCURE_URL');
 const hub2 = process.env.MERCURE_URL_2;
@@ -209,12 +213,61 @@ async function consoleViaMercure() {
   }
 }
 
+/**
+ * RS256 and ES256 tokens signed by node's crypto (JOSE r||s for ES256), verified by hubs of their
+ * own started with the PEM public keys from files: a signer that shares no code with the hub.
+ */
+async function publicKeyAlgorithms() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mercure-keys-'));
+  const done = [];
+  try {
+    for (const alg of ['RS256', 'ES256']) {
+      const { publicKey, privateKey } = alg === 'ES256'
+        ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = path.join(dir, `${alg}.pem`);
+      fs.writeFileSync(pem, publicKey.export({ type: 'spki', format: 'pem' }));
+      const sign = (mercure) => {
+        const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const input = `${b64({ alg, typ: 'JWT' })}.${b64({ mercure })}`;
+        const key = alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey;
+        return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+      };
+      const port = await freePort();
+      const proc = spawn(env('JAVA'), ['-jar', env('JAR'), '--port', String(port), '--jwt-algorithm', alg,
+        '--publisher-jwt-key', `@${pem}`, '--subscriber-jwt-key', `@${pem}`], { stdio: 'ignore' });
+      const base = `http://127.0.0.1:${port}`;
+      try {
+        await waitFor(async () => { try { return (await fetch(`${base}/healthz`)).ok; } catch { return false; } }, 20_000, `the ${alg} hub starts`);
+        const topic = T(`keys/${alg}`);
+        const sub = npmSubscriber(subscribeUrl(base, [topic]), sign({ subscribe: [topic] }));
+        try {
+          await sub.opened;
+          await publish(base, [['topic', topic], ['data', alg], ['private', 'on']], sign({ publish: [topic] }));
+          await waitFor(() => sub.got.length >= 1, 5000, `the ${alg} private update`);
+          if (sub.got[0].data !== alg) throw new Error(`got ${JSON.stringify(sub.got)}`);
+        } finally { sub.close(); }
+        const hs = await fetch(`${base}/.well-known/mercure`, { method: 'POST', body: new URLSearchParams({ topic, data: 'x' }),
+          headers: { Authorization: `Bearer ${token({ publish: ['*'] })}` } });
+        if (hs.status !== 401) throw new Error(`an HS256 token on the ${alg} hub answered ${hs.status}`);
+        done.push(alg);
+      } finally {
+        proc.kill();
+      }
+    }
+    return `${done.join(' and ')} tokens from node's crypto verified with PEM files; an HS256 token refused (401)`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const checks = [
   { name: 'mercure: Chromium EventSource (cookie) gets public, templated, multi-topic and its private updates', fn: chromiumUpdates, timeoutMs: 40_000 },
   { name: 'mercure: Chromium resumes with lastEventID, private included', fn: chromiumResume, timeoutMs: 30_000 },
   { name: 'mercure: npm eventsource with a bearer token; no claim, no private update (live, replay)', fn: () => npmBearer(), timeoutMs: 30_000 },
   { name: 'mercure: presence events and the subscriptions API', fn: () => presence(), timeoutMs: 40_000 },
   { name: 'mercure: the hub console subscribes through Mercure with a token', fn: consoleViaMercure, timeoutMs: 30_000 },
+  { name: 'mercure: RS256 and ES256 tokens signed by node, hubs keyed with PEM files', fn: publicKeyAlgorithms, timeoutMs: 60_000 },
 ];
 if (hub2) {
   checks.push(

@@ -37,7 +37,7 @@ final class Presence {
 
     private final Broadcaster broadcaster;
     private final String base;
-    /** By id (the subscription's path), in the order subscribers joined. */
+    /** By id (the subscription's path); the API lists them in no particular order. */
     private final ConcurrentMap<String, Subscription> active = new ConcurrentHashMap<>();
     /** The id of the last update this process published about presence, or "earliest". */
     private volatile String lastEventId = "earliest";

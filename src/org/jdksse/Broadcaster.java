@@ -4,17 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -70,34 +62,22 @@ public final class Broadcaster implements AutoCloseable {
     /** The retry hint for a dropped or shut-down stream when the options set none. */
     static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(2);
 
-    private final SseOptions options;
     private final EventLog log;
     private final FanOut fanOut;
-    private final Handoff handoff;
     private final Admission admission;
-    private final Subscription.Policy policy;
-    private final Consumer<Subscriber> onSubscribe;
     private final Counters counters;
-    private final ConcurrentHashMap<Long, Subscription> byId = new ConcurrentHashMap<>();
-    private final AtomicLong subscriberIds = new AtomicLong();
-    private final ScheduledFuture<?> watch;
-    private volatile boolean closing;
+    private final Streams streams;
 
     private Broadcaster(Builder b) {
-        this.options = b.options;
+        SseOptions options = b.options;
         this.log = b.log != null ? b.log : EventLog.inMemory(1000, 4L << 20);
         this.admission = new Admission(b.maxSubscribers, new Cors(options.corsOrigins()));
-        this.onSubscribe = b.onSubscribe;
         byte[] hint = SseEvent.retry(options.retry() != null ? options.retry() : DEFAULT_RECONNECT).encode();
-        this.policy = new Subscription.Policy(b.queueEvents, b.queueBytes, options.heartbeatFrame(), hint);
+        Subscription.Policy policy = new Subscription.Policy(b.queueEvents, b.queueBytes, options.heartbeatFrame(), hint);
         this.fanOut = new FanOut();
         this.counters = new Counters(fanOut);
         fanOut.start(log.tail(fanOut));
-        this.handoff = new Handoff(log, fanOut);
-        Duration heartbeat = options.heartbeat();
-        // Every quarter interval: a stream silent for a whole interval gets its heartbeat within
-        // one and a quarter; a scan of 19k subscribers every few seconds costs next to nothing.
-        this.watch = heartbeat.isZero() ? null : Watchdog.shared().every(heartbeat.dividedBy(4), this::check);
+        this.streams = new Streams(options, policy, b.onSubscribe, admission, new Handoff(log, fanOut), fanOut, counters);
     }
 
     /**
@@ -148,59 +128,7 @@ public final class Broadcaster implements AutoCloseable {
      */
     public void serve(HttpExchange exchange, Interest interest) throws IOException {
         Objects.requireNonNull(interest, "interest");
-        if (!admission.enter(exchange, closing)) {
-            return;
-        }
-        try {
-            ExchangeStream stream = ExchangeStream.of(exchange);
-            Subscription sub = new Subscription(subscriberIds.incrementAndGet(), interest, policy, stream, counters);
-            // In the map before the hook runs, so that the hook can send() to it; not yet in any
-            // topic, so that what the hook sends comes before any replayed or live event.
-            byId.put(sub.id(), sub);
-            ScheduledFuture<?> expiry = null;
-            try {
-                try {
-                    onSubscribe.accept(sub);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "onSubscribe hook failed", e);
-                }
-                FanOut.Cursor at;
-                try {
-                    at = handoff.goLive(sub);
-                } catch (UncheckedIOException e) {
-                    LOG.log(Level.WARNING, "cannot read the log for a resume: {0}", e.getMessage());
-                    at = null;
-                }
-                if (at == null) {
-                    // Before any header: the client retries later, with its id, and loses nothing.
-                    refuse(exchange, closing ? "shutting down" : "the event log is unavailable");
-                    sub.abort();
-                } else {
-                    if (interest.expires() != null) {
-                        expiry = Watchdog.shared().after(Duration.between(Instant.now(), interest.expires()), sub::shutdown);
-                    }
-                    // The headers stay in the JDK's buffer until the subscriber is live: a client
-                    // that has its 200 is then sure to get every event published after it.
-                    exchange.getResponseHeaders().set("Last-Event-ID", at.id());
-                    if (!stream.sendHeaders() || !stream.flushOpen(options)) {
-                        sub.abort();
-                    }
-                }
-                sub.run();
-            } finally {
-                if (expiry != null) {
-                    expiry.cancel(false);
-                }
-                byId.remove(sub.id());
-            }
-        } finally {
-            admission.leave();
-        }
-    }
-
-    private static void refuse(HttpExchange exchange, String why) throws IOException {
-        exchange.getResponseHeaders().set("Retry-After", Integer.toString(Admission.RETRY_AFTER_SECONDS));
-        Sse.respond(exchange, 503, why);
+        streams.serve(exchange, interest);
     }
 
     /**
@@ -285,8 +213,7 @@ public final class Broadcaster implements AutoCloseable {
      */
     public boolean send(long subscriberId, SseEvent event) {
         Objects.requireNonNull(event, "event");
-        Subscription sub = byId.get(subscriberId);
-        return sub != null && sub.offer(event.encode());
+        return streams.send(subscriberId, event);
     }
 
     /**
@@ -342,56 +269,15 @@ public final class Broadcaster implements AutoCloseable {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        if (fanOut.isClosed()) {
-            return;
+        if (streams.close(grace)) {
+            log.close();
         }
-        closing = true;
-        fanOut.close();
-        // Whoever joins byId after this snapshot finds the fan-out closed and ends itself.
-        List<Subscription> subs = new ArrayList<>(byId.values());
-        subs.forEach(Subscription::shutdown);
-        int aborted = 0;
-        boolean interrupted = false;
-        for (Subscription sub : subs) {
-            boolean ended = false;
-            if (!interrupted) {
-                try {
-                    ended = sub.awaitDone(deadline - System.nanoTime());
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (!ended) {
-                counters.stalledAtShutdown();
-                sub.abort();
-                aborted++;
-            }
-        }
-        if (watch != null) {
-            watch.cancel(false);
-        }
-        log.close();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.log(Level.INFO, "broadcaster closed: {0} streams ended, {1} aborted at the deadline",
-                subs.size() - aborted, aborted);
     }
 
     /** Shuts down within five seconds, as {@link #close(Duration)} does. */
     @Override
     public void close() {
         close(Duration.ofSeconds(5));
-    }
-
-    /** The watchdog's look at every subscriber: heartbeats for the silent, aborts for the stuck. */
-    private void check() {
-        long interval = options.heartbeat().toNanos();
-        long now = System.nanoTime();
-        for (Subscription sub : byId.values()) {
-            sub.check(now, interval, 2 * interval);
-        }
     }
 
     /**

@@ -502,6 +502,37 @@ class BroadcasterTest {
     }
 
     @Test
+    void anUpdateOfTwoTopicsReachesASubscriberOfBothOnceAndPublishReturnsItsId() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()));
+        Client both = join(port, "?topic=a&topic=b");
+        Client onlyB = join(port, "?topic=b");
+        String id = broadcaster.publish(Update.of(List.of("a", "b"), SseEvent.of("news")));
+        assertEquals("1", id);
+        broadcaster.publish("b", SseEvent.of("marker"));
+        assertEquals(new Event("1", null, "news"), both.next());
+        assertEquals(new Event("2", null, "marker"), both.next(), "once, not once per topic");
+        assertEquals(new Event("1", null, "news"), onlyB.next());
+        assertEquals("0", both.header("Last-Event-ID"), "the cursor when it joined: before the first id");
+    }
+
+    @Test
+    void aServedInterestEndsAtItsExpiryWithAHintAndTheResponseNamesTheCursor() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()));
+        broadcaster.publish("t", SseEvent.of("before"));
+        server.createContext("/short", exchange -> broadcaster.serve(exchange,
+                Interest.topics(java.util.Set.of("t")).until(java.time.Instant.now().plusMillis(300))));
+        Client client = Client.get(port, "/short");
+        clients.add(client);
+        assertEquals(200, client.status);
+        assertEquals("1", client.header("Last-Event-ID"), "the id of the last entry handed over");
+        assertEquals("welcome", client.next().type());
+        Event hint = client.next();
+        assertEquals(Long.valueOf(Broadcaster.DEFAULT_RECONNECT.toMillis()), hint.retry(), "the retry hint at expiry");
+        assertNull(client.next());
+        assertTrue(client.endedCleanly());
+    }
+
+    @Test
     void sendReachesOnlyTheNamedSubscriber() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
         Client a = join(port, "?topic=t");

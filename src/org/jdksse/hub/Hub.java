@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdksse.Broadcaster;
 import org.jdksse.EventLog;
@@ -201,37 +203,41 @@ final class Hub {
     }
 
     /**
-     * Runs the hub until SIGTERM: parses the flags (exit 2 with usage on a bad one), binds
-     * (exit 1 if it cannot), logs the address, and closes every stream on shutdown.
+     * Runs the hub until SIGTERM: parses the flags, binds, prints the address on {@code out}, and
+     * closes every stream on shutdown. Returns the exit code for {@link Main} to exit with: 0 when
+     * the hub runs (its server threads keep the JVM alive) or help was printed, 2 with usage on
+     * {@code err} for a bad flag, 1 when it cannot listen.
      */
-    static void main(String[] args) {
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         HubOptions options;
         try {
-            options = HubOptions.parse(args, System.getenv());
+            options = HubOptions.parse(args, env);
         } catch (HubOptions.HelpRequested help) {
-            System.out.print(HubOptions.USAGE);
-            return;
+            out.print(HubOptions.USAGE);
+            out.flush();
+            return 0;
         } catch (HubOptions.UsageException bad) {
-            System.err.println("jdk-sse: " + bad.getMessage());
-            System.err.print(HubOptions.USAGE);
-            System.exit(2);
-            return;
+            err.println("jdk-sse: " + bad.getMessage());
+            err.print(HubOptions.USAGE);
+            err.flush();
+            return 2;
         }
         Hub hub;
         try {
             hub = start(options);
         } catch (IOException | RuntimeException e) {
-            System.err.println("jdk-sse: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
-            System.exit(1);
-            return;
+            err.println("jdk-sse: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            err.flush();
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "jdk-sse-shutdown"));
         if (!hub.address().getAddress().isLoopbackAddress() && options.publishToken() == null) {
             LOG.log(Level.INFO, "listening beyond loopback without --publish-token: only loopback clients may publish");
         }
         // Standard output, not the logger: scripts and tests read the port from this line.
-        System.out.println("jdk-sse hub listening on " + hub.url());
-        System.out.flush();
+        out.println("jdk-sse hub listening on " + hub.url());
+        out.flush();
+        return 0;
     }
 
     /** The console page with its Content-Security-Policy, built once from the resource. */

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -153,12 +155,18 @@ class TokenVerifierTest {
     }
 
     @Test
-    void keysThatDoNotFitTheAlgorithmAreRefusedAtConfiguration() {
+    void keysThatDoNotFitTheAlgorithmAreRefusedAtConfiguration() throws Exception {
         KeyPair ec = Tokens.ec();
         assertThrows(IllegalArgumentException.class, () -> TokenVerifier.of("RS256", Tokens.pem(ec.getPublic())));
         assertThrows(IllegalArgumentException.class, () -> TokenVerifier.of("ES256", "not a pem"));
         assertThrows(IllegalArgumentException.class, () -> TokenVerifier.of("HS512", "k"));
         assertThrows(IllegalArgumentException.class, () -> TokenVerifier.of("HS256", ""));
+        KeyPairGenerator small = KeyPairGenerator.getInstance("RSA");
+        small.initialize(1024);
+        assertThrows(IllegalArgumentException.class, () -> TokenVerifier.rs256(small.generateKeyPair().getPublic()));
+        KeyPairGenerator p384 = KeyPairGenerator.getInstance("EC");
+        p384.initialize(new ECGenParameterSpec("secp384r1"));
+        assertThrows(IllegalArgumentException.class, () -> TokenVerifier.es256(p384.generateKeyPair().getPublic()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TokenVerifier.of("ES256", "-----BEGIN PUBLIC KEY-----\nQUJD\n-----END PUBLIC KEY-----"));
         assertFalse(e.getMessage().contains("QUJD"), e.getMessage());

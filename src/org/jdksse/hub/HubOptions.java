@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jdksse.mercure.MercureOptions;
 
 /**
  * The hub's command line, parsed and validated: each flag once (but {@code --cors-origin}),
@@ -16,9 +17,10 @@ import java.util.Map;
  * @param maxSubscribers the subscriber limit, or 0 for the broadcaster's default (descriptors minus headroom)
  * @param corsOrigins    the origins whose pages may use the hub across sites
  * @param publishToken   the bearer token publishers must send, or null for none (loopback only)
+ * @param mercure        the Mercure endpoint's keys and features (see {@link MercureFlags})
  */
 record HubOptions(String host, int port, int history, Duration heartbeat, int maxSubscribers,
-                  List<String> corsOrigins, String publishToken) {
+                  List<String> corsOrigins, String publishToken, MercureOptions mercure) {
 
     static final String USAGE = """
             usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
@@ -31,6 +33,14 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
               --cors-origin ORIGIN     let pages from ORIGIN subscribe and publish (repeatable; * for any)
               --publish-token TOKEN    require "Authorization: Bearer TOKEN" to publish
                                        (or env JDKSSE_PUBLISH_TOKEN; without one only loopback clients may publish)
+              --publisher-jwt-key KEY  Mercure (/.well-known/mercure): verify publishers' JWTs with KEY
+                                       (without one only loopback clients may publish there)
+              --subscriber-jwt-key KEY Mercure: verify subscribers' JWTs with KEY (without one: public updates only)
+              --jwt-algorithm ALG      HS256 (KEY is the secret), RS256 or ES256 (KEY is a PEM public key
+                                       or @file); default HS256
+              --anonymous              Mercure: with a subscriber key, still serve subscribers without a token
+              --subscriptions          Mercure: presence (subscription events and the subscriptions API)
+                                       (each Mercure flag also as env JDKSSE_<NAME>, e.g. JDKSSE_SUBSCRIBER_JWT_KEY)
               --help                   print this and exit
             """;
 
@@ -64,6 +74,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         List<String> origins = new ArrayList<>();
         String token = null;
         List<String> seen = new ArrayList<>();
+        MercureFlags mercure = new MercureFlags();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -78,6 +89,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
             if (eq > 0) {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
+            } else if (MercureFlags.isSwitch(name)) {
+                value = "true";
             } else if (i + 1 < args.length && isKnown(name)) {
                 value = args[++i];
             } else {
@@ -102,7 +115,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 case "--max-subscribers" -> maxSubscribers = number(name, value, 1, Integer.MAX_VALUE);
                 case "--cors-origin" -> origins.add(origin(value));
                 case "--publish-token" -> token = token(name, value);
-                default -> throw new AssertionError(name);
+                default -> mercure.set(name, value);
             }
         }
         if (token == null) {
@@ -111,14 +124,15 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 token = token("JDKSSE_PUBLISH_TOKEN", fromEnv);
             }
         }
-        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token);
+        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token,
+                mercure.build(env));
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
                  "--publish-token" -> true;
-            default -> false;
+            default -> MercureFlags.isKnown(name);
         };
     }
 
@@ -167,6 +181,6 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     public String toString() {
         return "HubOptions[host=" + host + ", port=" + port + ", history=" + history + ", heartbeat=" + heartbeat
                 + ", maxSubscribers=" + maxSubscribers + ", corsOrigins=" + corsOrigins + ", publishToken="
-                + (publishToken == null ? "none" : "set") + "]";
+                + (publishToken == null ? "none" : "set") + ", mercure=" + mercure + "]";
     }
 }

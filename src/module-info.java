@@ -5,6 +5,8 @@
  *     broadcaster with topics and resume over an event log;</li>
  * <li>{@link org.jdksse.client}: the EventSource client on {@code java.net.http.HttpClient}, which
  *     depends on nothing of the server side;</li>
+ * <li>{@link org.jdksse.mercure}: the Mercure protocol on a broadcaster: JWT verification, topic
+ *     selectors, the hub's handler and presence;</li>
  * <li>{@link org.jdksse.redis}: an event log on a Redis stream that several hubs share.</li>
  * </ul>
  *
@@ -20,5 +22,6 @@ module org.jdksse {
     // API packages only, one a line.
     exports org.jdksse;
     exports org.jdksse.client;
+    exports org.jdksse.mercure;
     exports org.jdksse.redis;
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jdksse.mercure.MercureOptions;
 
 /**
  * The hub's command line, parsed and validated: each flag once (but {@code --cors-origin}),
@@ -16,11 +17,12 @@ import java.util.Map;
  * @param maxSubscribers the subscriber limit, or 0 for the broadcaster's default (descriptors minus headroom)
  * @param corsOrigins    the origins whose pages may use the hub across sites
  * @param publishToken   the bearer token publishers must send, or null for none (loopback only)
+ * @param mercure        the Mercure endpoint's keys and features (see {@link MercureFlags})
  * @param redis          the Redis URL of a shared log, or null for the in-memory log
  * @param redisStream    the Redis stream's key
  */
 record HubOptions(String host, int port, int history, Duration heartbeat, int maxSubscribers,
-                  List<String> corsOrigins, String publishToken, String redis, String redisStream) {
+                  List<String> corsOrigins, String publishToken, MercureOptions mercure, String redis, String redisStream) {
 
     static final String USAGE = """
             usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
@@ -36,6 +38,14 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
               --redis URL              share one Redis stream with other hubs: redis://[[user]:password@]host:port[/db]
                                        (or env JDKSSE_REDIS); --history is then the stream's approximate MAXLEN
               --redis-stream KEY       the stream's key (default jdksse; or env JDKSSE_REDIS_STREAM)
+              --publisher-jwt-key KEY  Mercure (/.well-known/mercure): verify publishers' JWTs with KEY
+                                       (without one only loopback clients may publish there)
+              --subscriber-jwt-key KEY Mercure: verify subscribers' JWTs with KEY (without one: public updates only)
+              --jwt-algorithm ALG      HS256 (KEY is the secret), RS256 or ES256 (KEY is a PEM public key
+                                       or @file); default HS256
+              --anonymous              Mercure: with a subscriber key, still serve subscribers without a token
+              --subscriptions          Mercure: presence (subscription events and the subscriptions API)
+                                       (each Mercure flag also as env JDKSSE_<NAME>, e.g. JDKSSE_SUBSCRIBER_JWT_KEY)
               --help                   print this and exit
             """;
 
@@ -71,6 +81,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         String redis = null;
         String redisStream = null;
         List<String> seen = new ArrayList<>();
+        MercureFlags mercure = new MercureFlags();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -85,6 +96,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
             if (eq > 0) {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
+            } else if (MercureFlags.isSwitch(name)) {
+                value = "true";
             } else if (i + 1 < args.length && isKnown(name)) {
                 value = args[++i];
             } else {
@@ -111,7 +124,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 case "--publish-token" -> token = token(name, value);
                 case "--redis" -> redis = redisUrl(name, value);
                 case "--redis-stream" -> redisStream = streamKey(name, value);
-                default -> throw new AssertionError(name);
+                default -> mercure.set(name, value);
             }
         }
         if (token == null) {
@@ -126,15 +139,15 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         if (redisStream == null && env.get("JDKSSE_REDIS_STREAM") != null && !env.get("JDKSSE_REDIS_STREAM").isEmpty()) {
             redisStream = streamKey("JDKSSE_REDIS_STREAM", env.get("JDKSSE_REDIS_STREAM"));
         }
-        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token, redis,
-                redisStream == null ? "jdksse" : redisStream);
+        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token,
+                mercure.build(env), redis, redisStream == null ? "jdksse" : redisStream);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
                  "--publish-token", "--redis", "--redis-stream" -> true;
-            default -> false;
+            default -> MercureFlags.isKnown(name);
         };
     }
 
@@ -200,7 +213,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     public String toString() {
         return "HubOptions[host=" + host + ", port=" + port + ", history=" + history + ", heartbeat=" + heartbeat
                 + ", maxSubscribers=" + maxSubscribers + ", corsOrigins=" + corsOrigins + ", publishToken="
-                + (publishToken == null ? "none" : "set") + ", redis=" + (redis == null ? "none" : "set") + ", redisStream="
-                + redisStream + "]";
+                + (publishToken == null ? "none" : "set") + ", mercure=" + mercure + ", redis=" + (redis == null ? "none" : "set")
+                + ", redisStream=" + redisStream + "]";
     }
 }

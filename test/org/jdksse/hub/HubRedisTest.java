@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.jdksse.Broadcaster;
 import org.jdksse.redis.RedisServer;
+import org.jdksse.testing.RawClient;
+import org.jdksse.testing.WhatwgParser.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class HubRedisTest {
     private static final String FORM = "Content-Type: application/x-www-form-urlencoded";
     private final List<Hub> hubs = new ArrayList<>();
-    private final List<HubClient> clients = new ArrayList<>();
+    private final List<RawClient> clients = new ArrayList<>();
     private RedisServer redis;
 
     @AfterEach
     void stop() throws IOException {
-        for (HubClient c : clients) {
+        for (RawClient c : clients) {
             c.close();
         }
         hubs.forEach(Hub::stop);
@@ -42,11 +44,11 @@ class HubRedisTest {
         return hub;
     }
 
-    private HubClient subscribe(Hub hub, String target, String... headers) throws Exception {
+    private RawClient subscribe(Hub hub, String target, String... headers) throws Exception {
         int before = hub.broadcaster().stats().subscribers();
-        HubClient client = HubClient.get(hub.address().getPort(), target, headers);
+        RawClient client = RawClient.get(hub.address().getPort(), target, headers);
         clients.add(client);
-        assertEquals(200, client.status, "subscribe " + target);
+        assertEquals(200, client.status(), "subscribe " + target);
         await(hub, s -> s.subscribers() > before);
         return client;
     }
@@ -61,8 +63,8 @@ class HubRedisTest {
         }
     }
 
-    private static HubClient.Response post(Hub hub, String target, String form) throws IOException {
-        return HubClient.exchange(hub.address().getPort(), "POST", target, form.getBytes(UTF_8), FORM);
+    private static RawClient.Response post(Hub hub, String target, String form) throws IOException {
+        return RawClient.exchange(hub.address().getPort(), "POST", target, form.getBytes(UTF_8), FORM);
     }
 
     @Test
@@ -71,21 +73,21 @@ class HubRedisTest {
         String url = "redis://127.0.0.1:" + redis.port();
         Hub a = hub("--redis", url, "--redis-stream", "pair");
         Hub b = hub("--redis", url, "--redis-stream", "pair");
-        HubClient onA = subscribe(a, "/events?topic=t");
-        HubClient onB = subscribe(b, "/events?topic=t");
+        RawClient onA = subscribe(a, "/events?topic=t");
+        RawClient onB = subscribe(b, "/events?topic=t");
         String first = post(a, "/events?topic=t", "data=one").body().strip();
         String second = post(b, "/events?topic=t", "data=two").body().strip();
         assertTrue(first.matches("\\d+-\\d+") && second.matches("\\d+-\\d+"), first + " " + second);
-        for (HubClient c : List.of(onA, onB)) {
-            assertEquals(new HubClient.Event("message", first, "one"), c.next());
-            assertEquals(new HubClient.Event("message", second, "two"), c.next());
+        for (RawClient c : List.of(onA, onB)) {
+            assertEquals(new Event("message", "one", first), c.next());
+            assertEquals(new Event("message", "two", second), c.next());
         }
         // An id published through hub a resumes on hub b.
-        HubClient resumed = subscribe(b, "/events?topic=t", "Last-Event-ID: " + first);
-        assertEquals(new HubClient.Event("message", second, "two"), resumed.next());
-        HubClient.Response health = HubClient.exchange(b.address().getPort(), "GET", "/healthz", null);
+        RawClient resumed = subscribe(b, "/events?topic=t", "Last-Event-ID: " + first);
+        assertEquals(new Event("message", "two", second), resumed.next());
+        RawClient.Response health = RawClient.exchange(b.address().getPort(), "GET", "/healthz", null);
         assertEquals(200, health.status());
-        String stats = HubClient.exchange(b.address().getPort(), "GET", "/stats", null).body();
+        String stats = RawClient.exchange(b.address().getPort(), "GET", "/stats", null).body();
         assertTrue(stats.contains("\"log\":{\"connected\":true,\"reason\":null,\"lag\":0,\"reconnects\":0}"), stats);
     }
 
@@ -94,32 +96,32 @@ class HubRedisTest {
         int port = org.jdksse.redis.RedisServer.freePort();
         Hub hub = hub("--redis", "redis://127.0.0.1:" + port);
         int hubPort = hub.address().getPort();
-        HubClient.Response health = HubClient.exchange(hubPort, "GET", "/healthz", null);
+        RawClient.Response health = RawClient.exchange(hubPort, "GET", "/healthz", null);
         assertEquals(503, health.status());
         assertEquals("event log unreachable: redis at 127.0.0.1:" + port + " refused the connection (is redis-server running?)\n", health.body());
-        HubClient.Response publish = post(hub, "/events?topic=t", "data=x");
+        RawClient.Response publish = post(hub, "/events?topic=t", "data=x");
         assertEquals(503, publish.status());
         assertEquals("1", publish.header("Retry-After"));
-        String metrics = HubClient.exchange(hubPort, "GET", "/metrics", null).body();
+        String metrics = RawClient.exchange(hubPort, "GET", "/metrics", null).body();
         assertTrue(metrics.contains("\njdksse_log_connected 0\n"), metrics);
-        assertFalse(HubClient.exchange(hubPort, "GET", "/stats", null).body().contains("\"connected\":true"));
+        assertFalse(RawClient.exchange(hubPort, "GET", "/stats", null).body().contains("\"connected\":true"));
 
-        HubClient waiting = subscribe(hub, "/events?topic=t");
+        RawClient waiting = subscribe(hub, "/events?topic=t");
         redis = RedisServer.startOn(port);
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (HubClient.exchange(hubPort, "GET", "/healthz", null).status() != 200) {
+        while (RawClient.exchange(hubPort, "GET", "/healthz", null).status() != 200) {
             if (System.nanoTime() > deadline) {
                 fail("/healthz never turned 200 once Redis answered");
             }
             Thread.sleep(20);
         }
-        HubClient.Response ok = post(hub, "/events?topic=t", "data=y");
+        RawClient.Response ok = post(hub, "/events?topic=t", "data=y");
         assertEquals(200, ok.status(), ok.body());
-        HubClient.Event first = waiting.next();
+        Event first = waiting.next();
         // The reader started before Redis: its first connection reports what it skipped, if anything, with a reset.
         if (first.type().equals("reset")) {
             first = waiting.next();
         }
-        assertEquals(new HubClient.Event("message", ok.body().strip(), "y"), first);
+        assertEquals(new Event("message", "y", ok.body().strip()), first);
     }
 }

@@ -29,9 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jdksse.testing.Await;
 import org.jdksse.testing.RawClient;
 import org.jdksse.testing.WhatwgParser.Event;
@@ -182,11 +180,7 @@ class BroadcasterTest {
     void subscriberThatNeverReadsIsDroppedAtItsQueueBoundWhileItsNeighbourReceivesEverythingAndTheHeapStaysBounded()
             throws Exception {
         int port = serve(Broadcaster.builder().log(EventLog.inMemory(16, 4L << 20, 1)).queueEvents(64).queueBytes(256 * 1024));
-        // A client that asks for the stream and then never reads a byte.
-        Socket stuck = new Socket();
-        stuck.setReceiveBufferSize(4096);
-        stuck.connect(new InetSocketAddress("127.0.0.1", port));
-        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        Socket stuck = stuckSubscriber(port);
         RawClient reader = join(port, "?topic=t");
         Await.value("both subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 2);
 
@@ -226,17 +220,7 @@ class BroadcasterTest {
         assertTrue(after - before < 8 << 20, "heap grew by " + (after - before) + " bytes");
 
         // The stuck client's stream was ended: reading what the kernel holds reaches the end.
-        stuck.setSoTimeout(10_000);
-        try (stuck; InputStream in = stuck.getInputStream()) {
-            byte[] buffer = new byte[65536];
-            while (in.read(buffer) >= 0) {
-                // drain
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the dropped client's connection was left open", e);
-        } catch (IOException reset) {
-            // A connection reset also ends it: the server aborted the stuck write.
-        }
+        assertConnectionEnds(stuck, "the dropped client's connection was left open");
     }
 
     @Test
@@ -294,62 +278,12 @@ class BroadcasterTest {
         int maxEvents = 1_000_000;
         int port = serve(Broadcaster.builder().log(EventLog.inMemory(2 * maxEvents, 1L << 30, 1))
                 .queueEvents(2 * maxEvents).queueBytes(1L << 30));
-        AtomicReferenceArray<String> ids = new AtomicReferenceArray<>(maxEvents);
-        AtomicInteger published = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Future<?> publisher = threads.submit(() -> {
-            // Events of another topic interleave, so ids of t have gaps that the replay must skip.
-            for (int k = 0; k < maxEvents && !stop.get(); k++) {
-                ids.set(k, broadcaster.publish("t", SseEvent.of(Integer.toString(k))));
-                published.set(k + 1);
-                if (k % 3 == 0) {
-                    broadcaster.publish("u", SseEvent.of("other " + k));
-                }
-                if (k % 16 == 0) {
-                    // Publishing nearly all the time, so that any window in the hand-off meets a
-                    // publish, while leaving the readers some of the two cores.
-                    Thread.yield();
-                }
-            }
-            return null;
-        });
-        Await.value("publisher started", Duration.ofSeconds(10), published::get, n -> n > 1000);
-
-        // A fresh client, then a chain of clients each resuming after the last id its predecessor
-        // saw: every hand-off from replay to live happens while the publisher runs.
-        List<Event> seen = new ArrayList<>();
-        try (RawClient first = join(port, "?topic=t")) {
-            while (seen.size() < 2000) {
-                seen.add(first.next());
-            }
-        }
-        int firstCount = seen.size();
-        for (int resume = 0; resume < 6; resume++) {
-            String after = seen.get(seen.size() - 1).lastEventId();
-            try (RawClient next = join(port, "?topic=t", "Last-Event-ID: " + after)) {
-                for (int n = 0; n < 2000; n++) {
-                    seen.add(next.next());
-                }
-                assertFalse(publisher.isDone(), "publisher still running during resume " + resume);
-                if (resume == 5) {
-                    stop.set(true);
-                    publisher.get(10, TimeUnit.SECONDS);
-                    String last = Integer.toString(published.get() - 1);
-                    for (Event e = next.next(); ; e = next.next()) {
-                        seen.add(e);
-                        if (e.data().equals(last)) {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        int start = Integer.parseInt(seen.get(0).data());
-        for (int i = 0; i < seen.size(); i++) {
-            Event e = seen.get(i);
-            assertEquals(Integer.toString(start + i), e.data(), "event " + i + " (no gap, no duplicate)");
-            assertEquals(ids.get(start + i), e.lastEventId(), "id of event " + i);
-        }
+        ChainedResume run = ChainedResume.start(broadcaster, threads, maxEvents);
+        Await.value("publisher started", Duration.ofSeconds(10), run::published, n -> n > 1000);
+        List<Event> seen = run.read(after -> after == null ? join(port, "?topic=t")
+                : join(port, "?topic=t", "Last-Event-ID: " + after), 2000, Duration.ofSeconds(10));
+        run.assertEveryEventOnceInOrder(seen);
+        int firstCount = 2000;
         assertTrue(seen.size() - firstCount >= 10_000, "events after the resume: " + (seen.size() - firstCount));
         Map<String, Long> dropped = broadcaster.stats().dropped();
         assertEquals(0L, dropped.get("slow"), "none dropped as slow");
@@ -466,10 +400,7 @@ class BroadcasterTest {
     @Test
     void closeAbortsAStreamStillStuckAtTheDeadline() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()).queueEvents(100_000).queueBytes(1L << 30));
-        Socket stuck = new Socket();
-        stuck.setReceiveBufferSize(4096);
-        stuck.connect(new InetSocketAddress("127.0.0.1", port));
-        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        Socket stuck = stuckSubscriber(port);
         RawClient reader = join(port, "?topic=t");
         Await.value("both subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 2);
         String payload = "y".repeat(16 * 1024);
@@ -495,28 +426,14 @@ class BroadcasterTest {
         assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), reader.events().retry(), "and the retry hint");
         assertEquals(1, reader.events().retries());
         assertEquals(1L, broadcaster.stats().dropped().get("stalled"));
-        stuck.setSoTimeout(10_000);
-        try (stuck; InputStream in = stuck.getInputStream()) {
-            byte[] buffer = new byte[65536];
-            while (in.read(buffer) >= 0) {
-                // drain what the kernel held
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the stuck client's connection was left open", e);
-        } catch (IOException reset) {
-            // Reset by the abort: also an end.
-        }
+        assertConnectionEnds(stuck, "the stuck client's connection was left open");
     }
 
     @Test
     void aWriteStuckForTwoHeartbeatIntervalsIsAbortedWithNothingMorePublished() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()).queueEvents(100_000).queueBytes(1L << 30)
                 .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(200))));
-        Socket stuck = new Socket();
-        clients.add(stuck);
-        stuck.setReceiveBufferSize(4096);
-        stuck.connect(new InetSocketAddress("127.0.0.1", port));
-        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        stuckSubscriber(port);
         Await.value("subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 1);
         String payload = "z".repeat(16 * 1024);
         for (int k = 0; k < 1000; k++) {
@@ -721,6 +638,31 @@ class BroadcasterTest {
     void defaultSubscriberLimitIsTheDescriptorLimitMinusHeadroom() {
         var os = (com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         assertEquals(os.getMaxFileDescriptorCount() - Admission.DESCRIPTOR_HEADROOM, Admission.defaultMaxSubscribers());
+    }
+
+    /** A client that asks for topic t's stream with a small receive buffer, then never reads a byte. */
+    private Socket stuckSubscriber(int port) throws IOException {
+        Socket stuck = new Socket();
+        clients.add(stuck);
+        stuck.setReceiveBufferSize(4096);
+        stuck.connect(new InetSocketAddress("127.0.0.1", port));
+        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return stuck;
+    }
+
+    /** Reads what the kernel holds for a stuck client: the server must have ended its connection. */
+    private static void assertConnectionEnds(Socket stuck, String leftOpen) throws IOException {
+        stuck.setSoTimeout(10_000);
+        try (stuck; InputStream in = stuck.getInputStream()) {
+            byte[] buffer = new byte[65536];
+            while (in.read(buffer) >= 0) {
+                // drain
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError(leftOpen, e);
+        } catch (IOException reset) {
+            // A connection reset also ends it: the server aborted the stuck write.
+        }
     }
 
     /** An in-memory log whose ids start at 1, so that tests can name them. */

@@ -1,7 +1,6 @@
 package org.jdksse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,11 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jdksse.testing.Await;
 import org.jdksse.testing.RawClient;
 import org.jdksse.testing.WhatwgParser.Event;
@@ -77,56 +72,10 @@ class HandoffTest {
     @ValueSource(strings = {"memory", "slow"})
     void chainedResumesWhileAPublisherRunsSeeEveryEventOnceInOrder(String kind) throws Exception {
         int port = serve(log(kind, 1_000_000));
-        int max = 200_000;
-        AtomicReferenceArray<String> ids = new AtomicReferenceArray<>(max);
-        AtomicInteger published = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Future<?> publisher = threads.submit(() -> {
-            // Events of another topic interleave, so the ids of t have gaps the replay must skip.
-            for (int k = 0; k < max && !stop.get(); k++) {
-                ids.set(k, broadcaster.publish("t", SseEvent.of(Integer.toString(k))));
-                published.set(k + 1);
-                if (k % 3 == 0) {
-                    broadcaster.publish("u", SseEvent.of("other " + k));
-                }
-                if (k % 16 == 0) {
-                    Thread.yield();
-                }
-            }
-            return null;
-        });
-        List<Event> seen = new ArrayList<>();
-        RawClient first = subscribe(port, "?topic=t");
-        while (seen.size() < 500) {
-            seen.add(first.next());
-        }
-        first.close();
-        for (int resume = 0; resume < 6; resume++) {
-            String after = seen.get(seen.size() - 1).lastEventId();
-            RawClient next = subscribe(port, "?topic=t", "Last-Event-ID: " + after);
-            for (int n = 0; n < 500; n++) {
-                seen.add(next.next());
-            }
-            assertFalse(publisher.isDone(), "publisher still running during resume " + resume);
-            if (resume == 5) {
-                stop.set(true);
-                publisher.get(20, TimeUnit.SECONDS);
-                String last = Integer.toString(published.get() - 1);
-                for (Event e = next.next(); ; e = next.next()) {
-                    seen.add(e);
-                    if (e.data().equals(last)) {
-                        break;
-                    }
-                }
-            }
-            next.close();
-        }
-        int start = Integer.parseInt(seen.get(0).data());
-        for (int i = 0; i < seen.size(); i++) {
-            Event e = seen.get(i);
-            assertEquals(Integer.toString(start + i), e.data(), "event " + i + " (no gap, no duplicate)");
-            assertEquals(ids.get(start + i), e.lastEventId(), "id of event " + i);
-        }
+        ChainedResume run = ChainedResume.start(broadcaster, threads, 200_000);
+        List<Event> seen = run.read(after -> after == null ? subscribe(port, "?topic=t")
+                : subscribe(port, "?topic=t", "Last-Event-ID: " + after), 500, Duration.ofSeconds(20));
+        run.assertEveryEventOnceInOrder(seen);
         assertEquals(0L, broadcaster.stats().dropped().get("slow"), "none dropped as slow");
     }
 

@@ -280,11 +280,11 @@ class BroadcasterTest {
                 .queueEvents(2 * maxEvents).queueBytes(1L << 30));
         ChainedResume run = ChainedResume.start(broadcaster, threads, maxEvents);
         Await.value("publisher started", Duration.ofSeconds(10), run::published, n -> n > 1000);
+        int perClient = 2000;
         List<Event> seen = run.read(after -> after == null ? join(port, "?topic=t")
-                : join(port, "?topic=t", "Last-Event-ID: " + after), 2000, Duration.ofSeconds(10));
+                : join(port, "?topic=t", "Last-Event-ID: " + after), perClient, Duration.ofSeconds(10));
         run.assertEveryEventOnceInOrder(seen);
-        int firstCount = 2000;
-        assertTrue(seen.size() - firstCount >= 10_000, "events after the resume: " + (seen.size() - firstCount));
+        assertTrue(seen.size() - perClient >= 10_000, "events after the resume: " + (seen.size() - perClient));
         Map<String, Long> dropped = broadcaster.stats().dropped();
         assertEquals(0L, dropped.get("slow"), "none dropped as slow");
         assertEquals(0L, dropped.get("stalled"), "none stalled");

@@ -2,17 +2,14 @@ package org.jdksse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
@@ -24,32 +21,36 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.BooleanSupplier;
+import org.jdksse.testing.Await;
+import org.jdksse.testing.RawClient;
+import org.jdksse.testing.WhatwgParser.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The broadcaster over real sockets on 127.0.0.1, with raw HTTP/1.1 clients that read exactly
- * what the server wrote. Every client announces itself with a welcome event from the
- * {@code onSubscribe} hook, so a test knows a subscriber is live without sleeping.
+ * The broadcaster over real sockets on 127.0.0.1, with {@link RawClient}s that read exactly what
+ * the server wrote and dispatch events as a browser would. Every client announces itself with a
+ * welcome event from the {@code onSubscribe} hook, so a test knows a subscriber is live without
+ * sleeping.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BroadcasterTest {
     private HttpServer server;
     private Broadcaster broadcaster;
-    private final List<Client> clients = Collections.synchronizedList(new ArrayList<>());
+    /** How long a client's read may block: above the default heartbeat interval and its check. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
+    private final List<AutoCloseable> clients = Collections.synchronizedList(new ArrayList<>());
+    private final Map<RawClient, Long> subscriberIds = new ConcurrentHashMap<>();
     private ExecutorService threads;
 
     /** Starts a server with the broadcaster at /events; the hook welcomes each subscriber with its id. */
@@ -69,8 +70,12 @@ class BroadcasterTest {
     void stop() {
         try {
             synchronized (clients) {
-                for (Client client : clients) {
-                    client.close();
+                for (AutoCloseable client : clients) {
+                    try {
+                        client.close();
+                    } catch (Exception ignored) {
+                        // closing a test socket: nothing to do
+                    }
                 }
             }
             if (broadcaster != null) {
@@ -86,24 +91,41 @@ class BroadcasterTest {
         }
     }
 
-    private Client subscribe(int port, String query, String... headers) throws IOException {
-        Client client = Client.get(port, "/events" + query, headers);
+    private RawClient subscribe(int port, String query, String... headers) throws IOException {
+        return open(port, "/events" + query, headers);
+    }
+
+    private RawClient open(int port, String target, String... headers) throws IOException {
+        RawClient client = RawClient.get(port, target, headers);
         clients.add(client);
+        return client.timeout(READ_TIMEOUT);
+    }
+
+    /**
+     * Subscribes and reads the welcome event, keeping the client's subscriber id (see {@link
+     * #subscriberId}). The options' retry hint, when it opens the stream, dispatches nothing.
+     */
+    private RawClient join(int port, String query, String... headers) throws IOException {
+        RawClient client = subscribe(port, query, headers);
+        assertEquals(200, client.status(), "status");
+        Event welcome = client.next();
+        assertEquals("welcome", welcome.type());
+        subscriberIds.put(client, Long.parseLong(welcome.data()));
         return client;
     }
 
-    /** Subscribes and reads the welcome event, returning the client with its subscriber id. */
-    private Client join(int port, String query, String... headers) throws IOException {
-        Client client = subscribe(port, query, headers);
-        assertEquals(200, client.status, "status");
-        Event welcome = client.next();
-        if (welcome != null && welcome.retry() != null && welcome.data() == null) {
-            welcome = client.next();    // the options' retry hint opens the stream
+    private long subscriberId(RawClient client) {
+        return subscriberIds.get(client);
+    }
+
+    /** Reads on to the stream's end: whether it ends with no further event. */
+    private static boolean endsWithNoMoreEvents(RawClient client) throws IOException {
+        try {
+            client.next();
+            return false;
+        } catch (EOFException end) {
+            return true;
         }
-        assertNotNull(welcome, "welcome");
-        assertEquals("welcome", welcome.type());
-        client.subscriberId = Long.parseLong(welcome.data());
-        return client;
     }
 
     @Test
@@ -116,10 +138,10 @@ class BroadcasterTest {
         for (int i = 0; i < subscribers; i++) {
             String topic = "t" + (i % 3);
             received.add(threads.submit(() -> {
-                Client client = join(port, "?topic=" + topic);
+                RawClient client = join(port, "?topic=" + topic);
                 joined.countDown();
                 List<Event> events = new ArrayList<>();
-                for (Event e; (e = client.next()) != null && !"end".equals(e.type()); ) {
+                for (Event e; !"end".equals((e = client.next()).type()); ) {
                     events.add(e);
                 }
                 return events;
@@ -143,12 +165,12 @@ class BroadcasterTest {
             assertEquals(perTopic, events.size(), "events of subscriber " + i);
             for (int k = 0; k < perTopic; k++) {
                 assertEquals(topic + ":" + k, events.get(k).data());
-                assertEquals(ids.get(topic).get(k), events.get(k).id());
+                assertEquals(ids.get(topic).get(k), events.get(k).lastEventId());
             }
         }
         // Each subscriber got its welcome, its topic's events and the end marker.
-        awaitCondition(() -> broadcaster.stats().delivered() == (long) subscribers * (perTopic + 2), Duration.ofSeconds(10),
-                "delivered counted");
+        Await.value("delivered counted", Duration.ofSeconds(10), () -> broadcaster.stats().delivered(),
+                n -> n == (long) subscribers * (perTopic + 2));
         Broadcaster.Stats stats = broadcaster.stats();
         assertEquals(3 * perTopic + 3, stats.published());
         assertEquals(Map.of("slow", 0L, "stalled", 0L, "failed", 0L), stats.dropped());
@@ -158,13 +180,9 @@ class BroadcasterTest {
     void subscriberThatNeverReadsIsDroppedAtItsQueueBoundWhileItsNeighbourReceivesEverythingAndTheHeapStaysBounded()
             throws Exception {
         int port = serve(Broadcaster.builder().log(EventLog.inMemory(16, 4L << 20, 1)).queueEvents(64).queueBytes(256 * 1024));
-        // A client that asks for the stream and then never reads a byte.
-        Socket stuck = new Socket();
-        stuck.setReceiveBufferSize(4096);
-        stuck.connect(new InetSocketAddress("127.0.0.1", port));
-        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        Client reader = join(port, "?topic=t");
-        awaitCondition(() -> broadcaster.stats().subscribers() == 2, Duration.ofSeconds(10), "both subscribed");
+        Socket stuck = stuckSubscriber(port);
+        RawClient reader = join(port, "?topic=t");
+        Await.value("both subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 2);
 
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = usedHeapAfterGc(memory);
@@ -173,7 +191,7 @@ class BroadcasterTest {
         Semaphore readerProgress = new Semaphore(0);
         Future<Integer> readCount = threads.submit(() -> {
             int n = 0;
-            for (Event e; (e = reader.next()) != null && !"end".equals(e.type()); n++) {
+            for (Event e; !"end".equals((e = reader.next()).type()); n++) {
                 if (!e.data().equals(n + payload)) {
                     return -n - 1;
                 }
@@ -202,17 +220,7 @@ class BroadcasterTest {
         assertTrue(after - before < 8 << 20, "heap grew by " + (after - before) + " bytes");
 
         // The stuck client's stream was ended: reading what the kernel holds reaches the end.
-        stuck.setSoTimeout(10_000);
-        try (stuck; InputStream in = stuck.getInputStream()) {
-            byte[] buffer = new byte[65536];
-            while (in.read(buffer) >= 0) {
-                // drain
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the dropped client's connection was left open", e);
-        } catch (IOException reset) {
-            // A connection reset also ends it: the server aborted the stuck write.
-        }
+        assertConnectionEnds(stuck, "the dropped client's connection was left open");
     }
 
     @Test
@@ -230,34 +238,33 @@ class BroadcasterTest {
         server.createContext("/events", broadcaster.handler());
         server.start();
         threads = Executors.newVirtualThreadPerTaskExecutor();
-        Client client = subscribe(server.getAddress().getPort(), "?topic=t");
-        Event hint = client.next();
-        assertEquals(new Event(null, null, null, Broadcaster.DEFAULT_RECONNECT.toMillis()), hint,
-                "the queue is discarded and only the retry hint is written");
-        assertNull(client.next());
+        RawClient client = subscribe(server.getAddress().getPort(), "?topic=t");
+        assertThrows(EOFException.class, client::next, "the queue is discarded: no event before the stream's end");
+        assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), client.events().retry(), "only the retry hint is written");
+        assertEquals(1, client.events().retries());
         assertTrue(client.endedCleanly(), "the stream ended as HTTP frames it");
         assertEquals(1L, broadcaster.stats().dropped().get("slow"));
-        awaitCondition(() -> broadcaster.stats().subscribers() == 0, Duration.ofSeconds(5), "subscriber removed");
+        Await.value("subscriber removed", Duration.ofSeconds(5), () -> broadcaster.stats().subscribers(), n -> n == 0);
     }
 
     @Test
     void twoHundredVanishedClientsAreRemovedWithinThreeHeartbeatIntervalsWithNothingPublished() throws Exception {
         Duration heartbeat = Duration.ofMillis(500);
         int port = serve(Broadcaster.builder().log(firstIdOne()).options(SseOptions.defaults().withHeartbeat(heartbeat)));
-        List<Client> vanishing = new ArrayList<>();
+        List<RawClient> vanishing = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             vanishing.add(join(port, "?topic=t"));
         }
         assertEquals(200, broadcaster.stats().subscribers());
         long published = broadcaster.stats().published();
         long closedAt = System.nanoTime();
-        for (Client client : vanishing) {
-            client.socket.close();
+        for (RawClient client : vanishing) {
+            client.close();
         }
         // A heartbeat goes to a stream silent for a whole interval (checked every quarter): the
         // first draws the reset, the second fails, within two and a half intervals.
-        awaitCondition(() -> broadcaster.stats().subscribers() == 0, heartbeat.multipliedBy(3).minusNanos(System.nanoTime() - closedAt),
-                "all vanished clients removed within three heartbeat intervals");
+        Await.value("all vanished clients removed within three heartbeat intervals",
+                heartbeat.multipliedBy(3).minusNanos(System.nanoTime() - closedAt), () -> broadcaster.stats().subscribers(), n -> n == 0);
         System.out.printf("vanished clients removed %d ms after closing (heartbeat %d ms)%n",
                 (System.nanoTime() - closedAt) / 1_000_000, heartbeat.toMillis());
         Broadcaster.Stats stats = broadcaster.stats();
@@ -271,63 +278,13 @@ class BroadcasterTest {
         int maxEvents = 1_000_000;
         int port = serve(Broadcaster.builder().log(EventLog.inMemory(2 * maxEvents, 1L << 30, 1))
                 .queueEvents(2 * maxEvents).queueBytes(1L << 30));
-        AtomicReferenceArray<String> ids = new AtomicReferenceArray<>(maxEvents);
-        AtomicInteger published = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Future<?> publisher = threads.submit(() -> {
-            // Events of another topic interleave, so ids of t have gaps that the replay must skip.
-            for (int k = 0; k < maxEvents && !stop.get(); k++) {
-                ids.set(k, broadcaster.publish("t", SseEvent.of(Integer.toString(k))));
-                published.set(k + 1);
-                if (k % 3 == 0) {
-                    broadcaster.publish("u", SseEvent.of("other " + k));
-                }
-                if (k % 16 == 0) {
-                    // Publishing nearly all the time, so that any window in the hand-off meets a
-                    // publish, while leaving the readers some of the two cores.
-                    Thread.yield();
-                }
-            }
-            return null;
-        });
-        awaitCondition(() -> published.get() > 1000, Duration.ofSeconds(10), "publisher started");
-
-        // A fresh client, then a chain of clients each resuming after the last id its predecessor
-        // saw: every hand-off from replay to live happens while the publisher runs.
-        List<Event> seen = new ArrayList<>();
-        try (Client first = join(port, "?topic=t")) {
-            while (seen.size() < 2000) {
-                seen.add(first.next());
-            }
-        }
-        int firstCount = seen.size();
-        for (int resume = 0; resume < 6; resume++) {
-            String after = seen.get(seen.size() - 1).id();
-            try (Client next = join(port, "?topic=t", "Last-Event-ID: " + after)) {
-                for (int n = 0; n < 2000; n++) {
-                    seen.add(next.next());
-                }
-                assertFalse(publisher.isDone(), "publisher still running during resume " + resume);
-                if (resume == 5) {
-                    stop.set(true);
-                    publisher.get(10, TimeUnit.SECONDS);
-                    String last = Integer.toString(published.get() - 1);
-                    for (Event e = next.next(); ; e = next.next()) {
-                        seen.add(e);
-                        if (e.data().equals(last)) {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        int start = Integer.parseInt(seen.get(0).data());
-        for (int i = 0; i < seen.size(); i++) {
-            Event e = seen.get(i);
-            assertEquals(Integer.toString(start + i), e.data(), "event " + i + " (no gap, no duplicate)");
-            assertEquals(ids.get(start + i), e.id(), "id of event " + i);
-        }
-        assertTrue(seen.size() - firstCount >= 10_000, "events after the resume: " + (seen.size() - firstCount));
+        ChainedResume run = ChainedResume.start(broadcaster, threads, maxEvents);
+        Await.value("publisher started", Duration.ofSeconds(10), run::published, n -> n > 1000);
+        int perClient = 2000;
+        List<Event> seen = run.read(after -> after == null ? join(port, "?topic=t")
+                : join(port, "?topic=t", "Last-Event-ID: " + after), perClient, Duration.ofSeconds(10));
+        run.assertEveryEventOnceInOrder(seen);
+        assertTrue(seen.size() - perClient >= 10_000, "events after the resume: " + (seen.size() - perClient));
         Map<String, Long> dropped = broadcaster.stats().dropped();
         assertEquals(0L, dropped.get("slow"), "none dropped as slow");
         assertEquals(0L, dropped.get("stalled"), "none stalled");
@@ -342,12 +299,12 @@ class BroadcasterTest {
             broadcaster.publish("t", SseEvent.of("e" + k));
             broadcaster.publish("u", SseEvent.of("other" + k));
         }
-        Client client = join(port, "?topic=t&lastEventId=3");
+        RawClient client = join(port, "?topic=t&lastEventId=3");
         broadcaster.publish("t", SseEvent.of("live"));
-        assertEquals(new Event("5", null, "e3"), client.next());
-        assertEquals(new Event("7", null, "e4"), client.next());
-        assertEquals(new Event("9", null, "e5"), client.next());
-        assertEquals(new Event("11", null, "live"), client.next());
+        assertEquals(new Event("message", "e3", "5"), client.next());
+        assertEquals(new Event("message", "e4", "7"), client.next());
+        assertEquals(new Event("message", "e5", "9"), client.next());
+        assertEquals(new Event("message", "live", "11"), client.next());
     }
 
     @Test
@@ -357,11 +314,11 @@ class BroadcasterTest {
         for (int k = 1; k <= 10; k++) {
             broadcaster.publish("t", SseEvent.of("e" + k));
         }
-        Client client = subscribe(port, "?topic=t", "Last-Event-ID: 4");
+        RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: 4");
         Event reset = client.next();
         broadcaster.publish("t", SseEvent.of("live"));
-        assertEquals(new Event("10", "reset", "expired"), reset);
-        assertEquals(new Event("11", null, "live"), client.next());
+        assertEquals(new Event("reset", "expired", "10"), reset);
+        assertEquals(new Event("message", "live", "11"), client.next());
     }
 
     @Test
@@ -370,38 +327,36 @@ class BroadcasterTest {
         broadcaster.publish("t", SseEvent.of("e1"));
         broadcaster.publish("t", SseEvent.of("e2"));
         for (String unknown : List.of("abc", "3", "999999999999999999999", "-1", "+1", "1.0", "0x1")) {
-            Client client = subscribe(port, "?topic=t", "Last-Event-ID: " + unknown);
-            assertEquals(new Event("2", "reset", "unknown"), client.next(), "after " + unknown);
+            RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: " + unknown);
+            assertEquals(new Event("reset", "unknown", "2"), client.next(), "after " + unknown);
         }
         // The last id issued resumes with nothing to replay and no reset.
-        Client upToDate = subscribe(port, "?topic=t", "Last-Event-ID: 2");
+        RawClient upToDate = subscribe(port, "?topic=t", "Last-Event-ID: 2");
         broadcaster.publish("t", SseEvent.of("e3"));
-        assertEquals(new Event("3", null, "e3"), upToDate.next());
+        assertEquals(new Event("message", "e3", "3"), upToDate.next());
     }
 
     @Test
     void subscriberLimitAnswers503WithRetryAfterBeforeAnyStreamStarts() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()).maxSubscribers(2)
                 .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(100))));
-        Client first = join(port, "");
+        RawClient first = join(port, "");
         join(port, "");
-        Client refused = subscribe(port, "");
-        assertEquals(503, refused.status);
+        RawClient refused = subscribe(port, "");
+        assertEquals(503, refused.status());
         assertEquals("5", refused.header("Retry-After"));
         assertTrue(refused.header("Content-Type").startsWith("text/plain"), refused.header("Content-Type"));
-        assertEquals("too many subscribers\n", refused.readBody());
+        assertEquals("too many subscribers\n", refused.readToEnd());
         assertEquals(2, broadcaster.stats().subscribers());
         assertEquals(1, broadcaster.rejected());
 
         // A slot frees once the server has found a subscriber gone.
-        first.socket.close();
-        awaitCondition(() -> {
-            try (Client again = Client.get(port, "/events")) {
-                return again.status == 200;
-            } catch (IOException e) {
-                throw new AssertionError(e);
+        first.close();
+        Await.value("a new subscriber admitted after one left", Duration.ofSeconds(5), () -> {
+            try (RawClient again = RawClient.get(port, "/events")) {
+                return again.status();
             }
-        }, Duration.ofSeconds(5), "a new subscriber admitted after one left");
+        }, status -> status == 200);
     }
 
     @Test
@@ -412,13 +367,13 @@ class BroadcasterTest {
         CountDownLatch joined = new CountDownLatch(streams);
         for (int i = 0; i < streams; i++) {
             ends.add(threads.submit(() -> {
-                Client client = join(port, "?topic=t");
+                RawClient client = join(port, "?topic=t");
                 joined.countDown();
-                Event e = client.next();
-                boolean sawData = e != null && "before close".equals(e.data());
-                Event hint = client.next();
-                boolean sawHint = hint != null && Long.valueOf(1500).equals(hint.retry()) && hint.data() == null;
-                return sawData && sawHint && client.next() == null && client.endedCleanly();
+                boolean sawData = "before close".equals(client.next().data());
+                boolean ended = endsWithNoMoreEvents(client);
+                // Two retry hints: the options' one that opened the stream, and the one at its end.
+                boolean sawHint = client.events().retries() == 2 && client.events().retry() == 1500;
+                return sawData && ended && sawHint && client.endedCleanly();
             }));
         }
         assertTrue(joined.await(60, TimeUnit.SECONDS), "all subscribed");
@@ -437,24 +392,21 @@ class BroadcasterTest {
         assertEquals(streams, ended, "streams that got the event, the retry hint and a clean end");
         assertEquals(0, broadcaster.stats().subscribers());
 
-        Client late = subscribe(port, "");
-        assertEquals(503, late.status);
+        RawClient late = subscribe(port, "");
+        assertEquals(503, late.status());
         assertEquals("5", late.header("Retry-After"));
     }
 
     @Test
     void closeAbortsAStreamStillStuckAtTheDeadline() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()).queueEvents(100_000).queueBytes(1L << 30));
-        Socket stuck = new Socket();
-        stuck.setReceiveBufferSize(4096);
-        stuck.connect(new InetSocketAddress("127.0.0.1", port));
-        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        Client reader = join(port, "?topic=t");
-        awaitCondition(() -> broadcaster.stats().subscribers() == 2, Duration.ofSeconds(10), "both subscribed");
+        Socket stuck = stuckSubscriber(port);
+        RawClient reader = join(port, "?topic=t");
+        Await.value("both subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 2);
         String payload = "y".repeat(16 * 1024);
         AtomicInteger received = new AtomicInteger();
         Future<Integer> read = threads.submit(() -> {
-            while (reader.next() != null) {
+            while (!endsWithNoMoreEvents(reader)) {
                 received.incrementAndGet();
             }
             return received.get();
@@ -464,56 +416,44 @@ class BroadcasterTest {
             broadcaster.publish("t", SseEvent.of(payload));
         }
         // The reader keeps up at its own pace (a loaded machine is slow): only the stuck one matters.
-        awaitCondition(() -> received.get() == 1000, Duration.ofSeconds(60), "the reader got every event");
+        Await.value("the reader got every event", Duration.ofSeconds(60), received::get, n -> n == 1000);
         Duration grace = Duration.ofMillis(1500);
         long start = System.nanoTime();
         broadcaster.close(grace);
         long elapsed = System.nanoTime() - start;
         assertTrue(elapsed < grace.toNanos() + TimeUnit.MILLISECONDS.toNanos(500), "close took " + elapsed / 1_000_000 + " ms");
-        assertEquals(1001, read.get(10, TimeUnit.SECONDS), "the reader got every event and the retry hint");
+        assertEquals(1000, read.get(10, TimeUnit.SECONDS), "the reader got every event");
+        assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), reader.events().retry(), "and the retry hint");
+        assertEquals(1, reader.events().retries());
         assertEquals(1L, broadcaster.stats().dropped().get("stalled"));
-        stuck.setSoTimeout(10_000);
-        try (stuck; InputStream in = stuck.getInputStream()) {
-            byte[] buffer = new byte[65536];
-            while (in.read(buffer) >= 0) {
-                // drain what the kernel held
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the stuck client's connection was left open", e);
-        } catch (IOException reset) {
-            // Reset by the abort: also an end.
-        }
+        assertConnectionEnds(stuck, "the stuck client's connection was left open");
     }
 
     @Test
     void aWriteStuckForTwoHeartbeatIntervalsIsAbortedWithNothingMorePublished() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()).queueEvents(100_000).queueBytes(1L << 30)
                 .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(200))));
-        Socket stuck = new Socket();
-        clients.add(new Client(stuck));
-        stuck.setReceiveBufferSize(4096);
-        stuck.connect(new InetSocketAddress("127.0.0.1", port));
-        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        awaitCondition(() -> broadcaster.stats().subscribers() == 1, Duration.ofSeconds(10), "subscribed");
+        stuckSubscriber(port);
+        Await.value("subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 1);
         String payload = "z".repeat(16 * 1024);
         for (int k = 0; k < 1000; k++) {
             broadcaster.publish("t", SseEvent.of(payload));
         }
-        awaitCondition(() -> broadcaster.stats().dropped().get("stalled") == 1, Duration.ofSeconds(5), "stalled write aborted");
+        Await.value("stalled write aborted", Duration.ofSeconds(5), () -> broadcaster.stats().dropped().get("stalled"), n -> n == 1);
         assertEquals(0, broadcaster.stats().subscribers());
     }
 
     @Test
     void anUpdateOfTwoTopicsReachesASubscriberOfBothOnceAndPublishReturnsItsId() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
-        Client both = join(port, "?topic=a&topic=b");
-        Client onlyB = join(port, "?topic=b");
+        RawClient both = join(port, "?topic=a&topic=b");
+        RawClient onlyB = join(port, "?topic=b");
         String id = broadcaster.publish(Update.of(List.of("a", "b"), SseEvent.of("news")));
         assertEquals("1", id);
         broadcaster.publish("b", SseEvent.of("marker"));
-        assertEquals(new Event("1", null, "news"), both.next());
-        assertEquals(new Event("2", null, "marker"), both.next(), "once, not once per topic");
-        assertEquals(new Event("1", null, "news"), onlyB.next());
+        assertEquals(new Event("message", "news", "1"), both.next());
+        assertEquals(new Event("message", "marker", "2"), both.next(), "once, not once per topic");
+        assertEquals(new Event("message", "news", "1"), onlyB.next());
         assertEquals("0", both.header("Last-Event-ID"), "the cursor when it joined: before the first id");
     }
 
@@ -523,47 +463,45 @@ class BroadcasterTest {
         broadcaster.publish("t", SseEvent.of("before"));
         server.createContext("/short", exchange -> broadcaster.serve(exchange,
                 Interest.topics(java.util.Set.of("t")).until(java.time.Instant.now().plusMillis(300))));
-        Client client = Client.get(port, "/short");
-        clients.add(client);
-        assertEquals(200, client.status);
+        RawClient client = open(port, "/short");
+        assertEquals(200, client.status());
         assertEquals("1", client.header("Last-Event-ID"), "the id of the last entry handed over");
         assertEquals("welcome", client.next().type());
-        Event hint = client.next();
-        assertEquals(Long.valueOf(Broadcaster.DEFAULT_RECONNECT.toMillis()), hint.retry(), "the retry hint at expiry");
-        assertNull(client.next());
+        assertThrows(EOFException.class, client::next);
+        assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), client.events().retry(), "the retry hint at expiry");
         assertTrue(client.endedCleanly());
     }
 
     @Test
     void sendReachesOnlyTheNamedSubscriber() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
-        Client a = join(port, "?topic=t");
-        Client b = join(port, "?topic=t");
-        Client c = join(port, "?topic=u");
-        assertTrue(broadcaster.send(b.subscriberId, SseEvent.of("direct", "for b")));
+        RawClient a = join(port, "?topic=t");
+        RawClient b = join(port, "?topic=t");
+        RawClient c = join(port, "?topic=u");
+        assertTrue(broadcaster.send(subscriberId(b), SseEvent.of("direct", "for b")));
         assertFalse(broadcaster.send(424242, SseEvent.of("nobody")));
         broadcaster.publish("t", SseEvent.of("all t"));
         broadcaster.publish("u", SseEvent.of("all u"));
-        assertEquals(new Event("1", null, "all t"), a.next());
-        assertEquals(new Event(null, "direct", "for b"), b.next());
-        assertEquals(new Event("1", null, "all t"), b.next());
-        assertEquals(new Event("2", null, "all u"), c.next());
+        assertEquals(new Event("message", "all t", "1"), a.next());
+        assertEquals(new Event("direct", "for b", ""), b.next());
+        assertEquals(new Event("message", "all t", "1"), b.next());
+        assertEquals(new Event("message", "all u", "2"), c.next());
         assertEquals(2, broadcaster.stats().published(), "send is not a publish");
     }
 
     @Test
     void publishExceptReachesAllButOne() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
-        List<Client> room = new ArrayList<>();
+        List<RawClient> room = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             room.add(join(port, "?topic=chat"));
         }
-        Client sender = room.get(2);
-        String id = broadcaster.publishExcept("chat", SseEvent.of("message", "hello"), sender.subscriberId);
+        RawClient sender = room.get(2);
+        String id = broadcaster.publishExcept("chat", SseEvent.of("message", "hello"), subscriberId(sender));
         broadcaster.publish("chat", SseEvent.of("marker"));
-        for (Client client : room) {
+        for (RawClient client : room) {
             if (client != sender) {
-                assertEquals(new Event(id, "message", "hello"), client.next());
+                assertEquals(new Event("message", "hello", id), client.next());
             }
             assertEquals("marker", client.next().data());
         }
@@ -573,39 +511,39 @@ class BroadcasterTest {
     void onSubscribeEventArrivesFirstBeforeReplayAndLiveEvents() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
         broadcaster.publish("t", SseEvent.of("old"));
-        Client client = subscribe(port, "?topic=t", "Last-Event-ID: 0");
+        RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: 0");
         broadcaster.publish("t", SseEvent.of("new"));
         Event first = client.next();
         assertEquals("welcome", first.type());
-        assertNull(first.id(), "the welcome gets no id, so the client's last id stays as it was");
-        assertEquals(new Event("1", null, "old"), client.next());
-        assertEquals(new Event("2", null, "new"), client.next());
+        assertEquals("", first.lastEventId(), "the welcome gets no id, so the client's last id stays as it was");
+        assertEquals(new Event("message", "old", "1"), client.next());
+        assertEquals(new Event("message", "new", "2"), client.next());
     }
 
     @Test
     void otherMethodsGet405AndAnInvalidTopicGets400() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
-        Client post = Client.request(port, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n");
+        RawClient post = RawClient.send(port, "POST", "/events", new byte[0], "Connection: close");
         clients.add(post);
-        assertEquals(405, post.status);
+        assertEquals(405, post.status());
         assertEquals("GET, OPTIONS", post.header("Allow"));
-        Client empty = subscribe(port, "?topic=");
-        assertEquals(400, empty.status);
-        assertEquals("topic must not be empty\n", empty.readBody());
-        Client control = subscribe(port, "?topic=a%0Ab");
-        assertEquals(400, control.status);
-        assertEquals("topic must not contain control characters: \"a\\nb\"\n", control.readBody());
-        Client tooLong = subscribe(port, "?topic=" + "t".repeat(Update.MAX_TOPIC_LENGTH + 1));
-        assertEquals(400, tooLong.status);
+        RawClient empty = subscribe(port, "?topic=");
+        assertEquals(400, empty.status());
+        assertEquals("topic must not be empty\n", empty.readToEnd());
+        RawClient control = subscribe(port, "?topic=a%0Ab");
+        assertEquals(400, control.status());
+        assertEquals("topic must not contain control characters: \"a\\nb\"\n", control.readToEnd());
+        RawClient tooLong = subscribe(port, "?topic=" + "t".repeat(Update.MAX_TOPIC_LENGTH + 1));
+        assertEquals(400, tooLong.status());
         assertEquals(0, broadcaster.stats().subscribers());
     }
 
     @Test
     void corsOriginsMayReadTheStream() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()).options(SseOptions.defaults().withCorsOrigins("https://a.example")));
-        Client allowed = join(port, "", "Origin: https://a.example");
+        RawClient allowed = join(port, "", "Origin: https://a.example");
         assertEquals("https://a.example", allowed.header("Access-Control-Allow-Origin"));
-        Client other = join(port, "", "Origin: https://b.example");
+        RawClient other = join(port, "", "Origin: https://b.example");
         assertNull(other.header("Access-Control-Allow-Origin"));
     }
 
@@ -645,10 +583,10 @@ class BroadcasterTest {
                 Thread.currentThread().interrupt();
             }
         }));
-        Client client = subscribe(port, "?topic=t");
-        assertEquals(200, client.status);
+        RawClient client = subscribe(port, "?topic=t");
+        assertEquals(200, client.status());
         broadcaster.publish("t", SseEvent.of("right after the headers"));
-        assertEquals(new Event("1", null, "right after the headers", null), client.next());
+        assertEquals(new Event("message", "right after the headers", "1"), client.next());
     }
 
     @Test
@@ -665,8 +603,8 @@ class BroadcasterTest {
         int port = serveWithoutWelcome(Broadcaster.builder());
         String first = broadcaster.publish("t", SseEvent.of("new run"));
         assertTrue(Long.parseLong(first) > Long.parseLong(earlierId), first + " should be above the earlier run's " + earlierId);
-        Client client = subscribe(port, "?topic=t", "Last-Event-ID: " + earlierId);
-        assertEquals(new Event(first, "reset", "expired", null), client.next());
+        RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: " + earlierId);
+        assertEquals(new Event("reset", "expired", first), client.next());
     }
 
     @Test
@@ -686,14 +624,13 @@ class BroadcasterTest {
     @Test
     void closeIsIdempotentAndPublishingAfterItReachesNoOne() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
-        Client client = join(port, "?topic=t");
+        RawClient client = join(port, "?topic=t");
         broadcaster.close(Duration.ofSeconds(2));
         broadcaster.close(Duration.ofSeconds(2));
         broadcaster.close();
         assertEquals("1", broadcaster.publish("t", SseEvent.of("after")));
-        Event hint = client.next();
-        assertEquals(Long.valueOf(Broadcaster.DEFAULT_RECONNECT.toMillis()), hint.retry());
-        assertNull(client.next());
+        assertThrows(EOFException.class, client::next, "nothing published after close reaches the client");
+        assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), client.events().retry());
         assertTrue(client.endedCleanly());
     }
 
@@ -701,6 +638,31 @@ class BroadcasterTest {
     void defaultSubscriberLimitIsTheDescriptorLimitMinusHeadroom() {
         var os = (com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         assertEquals(os.getMaxFileDescriptorCount() - Admission.DESCRIPTOR_HEADROOM, Admission.defaultMaxSubscribers());
+    }
+
+    /** A client that asks for topic t's stream with a small receive buffer, then never reads a byte. */
+    private Socket stuckSubscriber(int port) throws IOException {
+        Socket stuck = new Socket();
+        clients.add(stuck);
+        stuck.setReceiveBufferSize(4096);
+        stuck.connect(new InetSocketAddress("127.0.0.1", port));
+        stuck.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return stuck;
+    }
+
+    /** Reads what the kernel holds for a stuck client: the server must have ended its connection. */
+    private static void assertConnectionEnds(Socket stuck, String leftOpen) throws IOException {
+        stuck.setSoTimeout(10_000);
+        try (stuck; InputStream in = stuck.getInputStream()) {
+            byte[] buffer = new byte[65536];
+            while (in.read(buffer) >= 0) {
+                // drain
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError(leftOpen, e);
+        } catch (IOException reset) {
+            // A connection reset also ends it: the server aborted the stuck write.
+        }
     }
 
     /** An in-memory log whose ids start at 1, so that tests can name them. */
@@ -725,209 +687,5 @@ class BroadcasterTest {
         System.gc();
         System.gc();
         return memory.getHeapMemoryUsage().getUsed();
-    }
-
-    /**
-     * Waits for a condition that no event signals (the server's own bookkeeping), checking every
-     * few milliseconds, and fails at the deadline.
-     */
-    private static void awaitCondition(BooleanSupplier condition, Duration within, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + within.toMillis() + " ms: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    /** One dispatched event as a client sees it; {@code retry} is set for a retry-only frame. */
-    record Event(String id, String type, String data, Long retry) {
-        Event(String id, String type, String data) {
-            this(id, type, data, null);
-        }
-    }
-
-    /**
-     * A raw HTTP/1.1 subscriber: sends the request with {@code Connection: close}, reads the
-     * status and headers, then decodes the chunked body into events, skipping comments.
-     */
-    static final class Client implements AutoCloseable {
-        final Socket socket;
-        private InputStream in;
-        int status;
-        long subscriberId;
-        private final Map<String, String> headers = new HashMap<>();
-        private InputStream body;
-        private boolean chunked;
-        private long remaining;
-        private boolean ended;
-        private boolean firstChunk = true;
-
-        Client(Socket socket) {
-            this.socket = socket;
-        }
-
-        static Client get(int port, String target, String... headers) throws IOException {
-            StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-            for (String header : headers) {
-                head.append(header).append("\r\n");
-            }
-            return request(port, head.toString());
-        }
-
-        static Client request(int port, String head) throws IOException {
-            Socket socket = new Socket();
-            Client client = new Client(socket);
-            try {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-                socket.setSoTimeout(20_000);
-                OutputStream out = socket.getOutputStream();
-                out.write((head + "\r\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                client.in = new BufferedInputStream(socket.getInputStream(), 4096);
-                client.readHead();
-            } catch (IOException | RuntimeException e) {
-                socket.close();
-                throw e;
-            }
-            return client;
-        }
-
-        private void readHead() throws IOException {
-            String statusLine = rawLine();
-            if (statusLine == null) {
-                throw new IOException("no response");
-            }
-            status = Integer.parseInt(statusLine.split(" ")[1]);
-            for (String line; (line = rawLine()) != null && !line.isEmpty(); ) {
-                int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            chunked = "chunked".equalsIgnoreCase(header("Transfer-Encoding"));
-            if (!chunked) {
-                String length = header("Content-Length");
-                remaining = length == null ? Long.MAX_VALUE : Long.parseLong(length);
-            }
-            body = new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    return bodyByte();
-                }
-            };
-        }
-
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-
-        private int bodyByte() throws IOException {
-            if (ended) {
-                return -1;
-            }
-            if (chunked && remaining == 0) {
-                if (!firstChunk) {
-                    rawLine();
-                }
-                firstChunk = false;
-                String size = rawLine();
-                if (size == null) {
-                    return -1;
-                }
-                remaining = Long.parseLong(size.trim(), 16);
-                if (remaining == 0) {
-                    rawLine();
-                    ended = true;
-                    return -1;
-                }
-            }
-            if (!chunked && remaining == 0) {
-                ended = true;
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        /** Returns whether the body ended as HTTP frames it (the last chunk), not by a cut connection. */
-        boolean endedCleanly() {
-            return ended;
-        }
-
-        String readBody() throws IOException {
-            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
-        }
-
-        /** Returns the next event, or null when the stream ends; comment-only blocks are skipped. */
-        Event next() throws IOException {
-            String id = null;
-            String type = null;
-            StringBuilder data = null;
-            Long retry = null;
-            while (true) {
-                String line = bodyLine();
-                if (line == null) {
-                    return null;
-                }
-                if (line.isEmpty()) {
-                    if (id != null || type != null || data != null || retry != null) {
-                        return new Event(id, type, data == null ? null : data.toString(), retry);
-                    }
-                    continue;
-                }
-                if (line.startsWith(":")) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "id" -> id = value;
-                    case "event" -> type = value;
-                    case "retry" -> retry = Long.parseLong(value);
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                    default -> throw new IOException("unexpected field: " + line);
-                }
-            }
-        }
-
-        private String bodyLine() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-            for (int b; (b = body.read()) != '\n'; ) {
-                if (b < 0) {
-                    return null;
-                }
-                line.write(b);
-            }
-            return line.toString(StandardCharsets.UTF_8);
-        }
-
-        private String rawLine() throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b; (b = in.read()) != '\n'; ) {
-                if (b < 0) {
-                    return line.isEmpty() ? null : line.toString();
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            return line.toString();
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing a test socket: nothing to do
-            }
-        }
     }
 }

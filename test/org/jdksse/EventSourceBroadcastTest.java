@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +18,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jdksse.client.EventSource;
 import org.jdksse.client.MessageEvent;
+import org.jdksse.testing.Await;
+import org.jdksse.testing.JavaProcess;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The client against the library's own {@link Broadcaster} and against the hub: 100 clients
- * receive 10,000 events each, in order, none lost.
+ * receive 10,000 events each, in order, none lost. Only the hub's test starts a JVM (tagged
+ * {@code process}).
  */
 @Timeout(180)
 class EventSourceBroadcastTest {
@@ -101,17 +97,6 @@ class EventSourceBroadcastTest {
         }
     }
 
-    /** Polls a condition that has no event to wait on (another process's state), for at most 30 s. */
-    private static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited 30 s for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     private static void run(Broadcaster broadcaster, String lastEventId, String label) throws Exception {
         HttpServer server = Sse.server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         server.createContext("/events", broadcaster.handler());
@@ -119,7 +104,7 @@ class EventSourceBroadcastTest {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events?topic=load");
             List<CompletableFuture<Received>> clients = subscribe(uri, lastEventId, threads);
-            awaitCondition(CLIENTS + " live subscribers", () -> broadcaster.stats().subscribers() == CLIENTS);
+            Await.until(CLIENTS + " live subscribers", () -> broadcaster.stats().subscribers() == CLIENTS);
             for (int i = 0; i < EVENTS; i++) {
                 broadcaster.publish("load", SseEvent.of("event " + i));
             }
@@ -150,27 +135,20 @@ class EventSourceBroadcastTest {
     }
 
     @Test
+    @Tag("process")
     void hundredClientsReceiveTenThousandEventsEachFromTheHub() throws Exception {
-        Path jar = Path.of("build/jdk-sse.jar");
-        assertTrue(Files.isRegularFile(jar), "make test builds " + jar);
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process hub = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0", "--history", Integer.toString(EVENTS))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
         HttpClient http = HttpClient.newHttpClient();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            String line = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            Matcher m = Pattern.compile("listening on (http://\\S+/)").matcher(String.valueOf(line));
-            assertTrue(m.find(), "hub's first line: " + line);
-            URI root = URI.create(m.group(1));
+        try (JavaProcess hub = JavaProcess.jar("--port", "0", "--history", Integer.toString(EVENTS));
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            URI root = hub.uri("/");
             // The hub's ids start from the clock: resume from a marker's id to ask for everything after it.
             HttpResponse<String> marker = http.send(HttpRequest.newBuilder(root.resolve("/events?topic=other"))
                     .POST(HttpRequest.BodyPublishers.ofString("marker")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, marker.statusCode(), marker.body());
             List<CompletableFuture<Received>> clients = subscribe(root.resolve("/events?topic=load"), marker.body().strip(), threads);
             HttpRequest stats = HttpRequest.newBuilder(root.resolve("/stats")).build();
-            awaitCondition(CLIENTS + " subscribers in /stats",
-                    () -> http.sendAsync(stats, HttpResponse.BodyHandlers.ofString()).join().body().contains("\"subscribers\":" + CLIENTS + ","));
+            Await.until(CLIENTS + " subscribers in /stats",
+                    () -> http.send(stats, HttpResponse.BodyHandlers.ofString()).body().contains("\"subscribers\":" + CLIENTS + ","));
             URI publish = root.resolve("/events?topic=load");
             for (int i = 0; i < EVENTS; i++) {
                 HttpRequest post = HttpRequest.newBuilder(publish)
@@ -183,11 +161,6 @@ class EventSourceBroadcastTest {
             }
             assertAllReceivedInOrder(clients);
             System.out.println("hub: " + http.send(stats, HttpResponse.BodyHandlers.ofString()).body());
-        } finally {
-            hub.destroy();
-            if (!hub.waitFor(10, TimeUnit.SECONDS)) {
-                hub.destroyForcibly();
-            }
         }
     }
 }

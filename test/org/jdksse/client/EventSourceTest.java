@@ -1,11 +1,11 @@
 package org.jdksse.client;
 
-import static org.jdksse.ScriptedServer.redirect;
-import static org.jdksse.ScriptedServer.silent;
-import static org.jdksse.ScriptedServer.status;
-import static org.jdksse.ScriptedServer.stream;
-import static org.jdksse.ScriptedServer.streamThenDrop;
-import static org.jdksse.ScriptedServer.streamThenHang;
+import static org.jdksse.testing.ScriptedServer.redirect;
+import static org.jdksse.testing.ScriptedServer.silent;
+import static org.jdksse.testing.ScriptedServer.status;
+import static org.jdksse.testing.ScriptedServer.stream;
+import static org.jdksse.testing.ScriptedServer.streamThenDrop;
+import static org.jdksse.testing.ScriptedServer.streamThenHang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.jdksse.ScriptedServer;
+import org.jdksse.testing.ListenerRecorder;
+import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -248,28 +249,19 @@ class EventSourceTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        CountDownLatch errors = new CountDownLatch(3);
-        List<IOException> seen = new CopyOnWriteArrayList<>();
+        ListenerRecorder recorder = new ListenerRecorder();
         EventSource source = EventSource.builder(URI.create("http://127.0.0.1:" + port + "/"))
                 .retry(Duration.ofMillis(5)).maxRetry(Duration.ofMillis(50))
-                .start(new EventSource.Listener() {
-                    @Override
-                    public void onEvent(EventSource s, MessageEvent event) {
-                    }
-
-                    @Override
-                    public void onError(EventSource s, IOException error) {
-                        seen.add(error);
-                        assertFalse(s.isClosed());
-                        errors.countDown();
-                    }
-                });
+                .start(recorder);
+        List<String> calls;
         try {
-            assertTrue(errors.await(10, TimeUnit.SECONDS), "errors seen: " + seen);
+            assertTrue(recorder.awaitErrors(3).size() >= 3);
+            calls = recorder.calls();
         } finally {
             source.close();
         }
-        assertFalse(seen.isEmpty());
+        // Each refusal is reported while the source is still open: it retries.
+        assertTrue(calls.stream().limit(3).allMatch(call -> call.startsWith("error closed=false ")), calls.toString());
     }
 
     @Test
@@ -332,38 +324,14 @@ class EventSourceTest {
     @Test
     void listenerCallsRunInOrderOnOneVirtualThread() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(stream("data: a\n\n", PAUSE, "data: b\n\n"), status(204, null, ""))) {
-            List<String> calls = new CopyOnWriteArrayList<>();
-            List<Thread> threads = new CopyOnWriteArrayList<>();
-            CountDownLatch closed = new CountDownLatch(1);
-            EventSource source = source(server).start(new EventSource.Listener() {
-                @Override
-                public void onOpen(EventSource s) {
-                    threads.add(Thread.currentThread());
-                    calls.add("open");
-                }
-
-                @Override
-                public void onEvent(EventSource s, MessageEvent event) {
-                    threads.add(Thread.currentThread());
-                    calls.add("event " + event.data());
-                }
-
-                @Override
-                public void onError(EventSource s, IOException error) {
-                    threads.add(Thread.currentThread());
-                    calls.add("error closed=" + s.isClosed());
-                }
-
-                @Override
-                public void onClosed(EventSource s) {
-                    threads.add(Thread.currentThread());
-                    calls.add("closed");
-                    closed.countDown();
-                }
-            });
+            ListenerRecorder recorder = new ListenerRecorder();
+            EventSource source = source(server).start(recorder);
             try {
-                assertTrue(closed.await(10, TimeUnit.SECONDS));
-                assertEquals(List.of("open", "event a", "event b", "error closed=false", "closed"), calls);
+                List<String> calls = recorder.awaitClosed();
+                assertEquals(List.of("open", "event message:a#", "event message:b#"), calls.subList(0, 3), calls.toString());
+                assertTrue(calls.get(3).startsWith("error closed=false "), calls.toString());
+                assertEquals(List.of("closed"), calls.subList(4, calls.size()), calls.toString());
+                List<Thread> threads = recorder.threads();
                 assertEquals(1, threads.stream().distinct().count());
                 assertTrue(threads.get(0).isVirtual());
                 assertFalse(threads.contains(Thread.currentThread()));
@@ -377,28 +345,13 @@ class EventSourceTest {
     @Test
     void listenerHearsAFatalErrorThenClosed() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(status(500, "text/plain", "boom"))) {
-            List<String> calls = new CopyOnWriteArrayList<>();
-            CountDownLatch closed = new CountDownLatch(1);
-            EventSource source = source(server).start(new EventSource.Listener() {
-                @Override
-                public void onEvent(EventSource s, MessageEvent event) {
-                    calls.add("event");
-                }
-
-                @Override
-                public void onError(EventSource s, IOException error) {
-                    calls.add("error closed=" + s.isClosed() + " " + error.getMessage().startsWith("HTTP 500"));
-                }
-
-                @Override
-                public void onClosed(EventSource s) {
-                    calls.add("closed");
-                    closed.countDown();
-                }
-            });
+            ListenerRecorder recorder = new ListenerRecorder();
+            EventSource source = source(server).start(recorder);
             try {
-                assertTrue(closed.await(10, TimeUnit.SECONDS));
-                assertEquals(List.of("error closed=true true", "closed"), calls);
+                List<String> calls = recorder.awaitClosed();
+                assertEquals(2, calls.size(), calls.toString());
+                assertTrue(calls.get(0).startsWith("error closed=true HTTP 500"), calls.toString());
+                assertEquals("closed", calls.get(1));
             } finally {
                 source.close();
             }
@@ -417,44 +370,17 @@ class EventSourceTest {
             steps.add(Duration.ofMillis(5));
         }
         try (ScriptedServer server = ScriptedServer.start(stream(steps.toArray()))) {
-            CountDownLatch some = new CountDownLatch(50);
-            List<String> late = new CopyOnWriteArrayList<>();
-            boolean[] returned = {false};
-            Object guard = new Object();
-            EventSource source = source(server).start(new EventSource.Listener() {
-                @Override
-                public void onEvent(EventSource s, MessageEvent event) {
-                    synchronized (guard) {
-                        if (returned[0]) {
-                            late.add("event " + event.data());
-                        }
-                    }
-                    some.countDown();
-                }
-
-                @Override
-                public void onError(EventSource s, IOException error) {
-                    synchronized (guard) {
-                        if (returned[0]) {
-                            late.add("error");
-                        }
-                    }
-                }
-
-                @Override
-                public void onClosed(EventSource s) {
-                    late.add("closed");
-                }
-            });
-            assertTrue(some.await(10, TimeUnit.SECONDS));
+            ListenerRecorder recorder = new ListenerRecorder();
+            EventSource source = source(server).start(recorder);
+            recorder.awaitEvents(50);
             source.close();
-            synchronized (guard) {
-                returned[0] = true;
-            }
+            int returned = recorder.calls().size();
             // Give a stray callback every chance: wait until the server's script has seen the connection go.
             server.awaitFinished(1);
             source.close();
-            assertEquals(List.of(), late);
+            List<String> calls = recorder.calls();
+            assertEquals(List.of(), calls.subList(returned, calls.size()), "calls after close returned");
+            assertFalse(calls.contains("closed"), "a close by the caller is not reported to the listener");
             assertEquals(1, server.requests().size());
         }
     }

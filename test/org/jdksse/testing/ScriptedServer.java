@@ -22,11 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A JDK {@code HttpServer} on a loopback port that answers the n-th request with the n-th script,
  * writing exact bytes with pauses between them, and 204 once the scripts run out (so that a
  * reconnecting client stops). Every request's path and headers are recorded.
- *
- * <p>Not final only so that the deprecated {@code org.jdksse.ScriptedServer} can extend it until the
- * client tests import this one; make it final again when that shim goes.
  */
-public class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
     /** One response: it may write, pause, hang or drop. */
     @FunctionalInterface
@@ -69,14 +66,7 @@ public class ScriptedServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final CopyOnWriteArrayList<CountDownLatch> waiters = new CopyOnWriteArrayList<>();
 
-    /**
-     * Starts a server that answers with these scripts in order; see {@link #start}.
-     *
-     * @param scripts the scripts, one per request
-     * @throws IOException if the server cannot bind a loopback port
-     */
-    @SuppressWarnings("this-escape") // the handler sees `this` only once a request arrives, after construction
-    protected ScriptedServer(List<Script> scripts) throws IOException {
+    private ScriptedServer(List<Script> scripts) throws IOException {
         this.scripts = scripts;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(executor);

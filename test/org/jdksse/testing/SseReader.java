@@ -94,4 +94,14 @@ public final class SseReader {
     public long retry() {
         return parser.retry();
     }
+
+    /**
+     * Returns how many valid {@code retry} fields the stream has had so far, as
+     * {@link WhatwgParser#retries()}: what was read so far, so exact once the stream has ended.
+     *
+     * @return the number of valid {@code retry} fields read
+     */
+    public long retries() {
+        return parser.retries();
+    }
 }

@@ -44,6 +44,7 @@ public final class WhatwgParser {
     private String eventType = "";
     private String lastEventIdBuffer = "";
     private long retry = -1;
+    private long retries;
 
     private WhatwgParser(Consumer<Event> events, Consumer<Comment> comments) {
         this.events = events;
@@ -108,6 +109,16 @@ public final class WhatwgParser {
         return retry;
     }
 
+    /**
+     * Returns how many valid {@code retry} fields the stream has had so far: a retry-only frame
+     * dispatches nothing, and two hints of the same time would otherwise look like one.
+     *
+     * @return the number of valid {@code retry} fields parsed
+     */
+    public long retries() {
+        return retries;
+    }
+
     private void line(String text) {
         if (first) {
             first = false;
@@ -137,6 +148,7 @@ public final class WhatwgParser {
             case "retry" -> {
                 if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     retry = Long.parseLong(value);
+                    retries++;
                 }
             }
             default -> { } // the steps ignore any other field

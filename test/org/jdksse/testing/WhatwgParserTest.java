@@ -59,6 +59,7 @@ class WhatwgParserTest {
         parser.feed(bytes, 0, bytes.length);
         assertEquals(List.of(new Event("tick", "1", ""), new Event("message", "2", ""), new Event("message", "3", "")), events);
         assertEquals(1500, parser.retry());
+        assertEquals(1, parser.retries(), "only the valid retry field counts");
     }
 
     @Test

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param maxSubscribers the subscriber limit, or 0 for the broadcaster's default (descriptors minus headroom)
  * @param corsOrigins    the origins whose pages may use the hub across sites
  * @param publishToken   the bearer token publishers must send, or null for none (loopback only)
+ * @param maxConnections the connection cap, or 0 for the library's default (see {@code Sse.server})
+ * @param requestTimeout seconds to send a request's head and body, or 0 for the library's default
  */
 record HubOptions(String host, int port, int history, Duration heartbeat, int maxSubscribers,
-                  List<String> corsOrigins, String publishToken) {
+                  List<String> corsOrigins, String publishToken, int maxConnections, int requestTimeout) {
 
     static final String USAGE = """
             usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
@@ -31,6 +33,12 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
               --cors-origin ORIGIN     let pages from ORIGIN subscribe and publish (repeatable; * for any)
               --publish-token TOKEN    require "Authorization: Bearer TOKEN" to publish
                                        (or env JDKSSE_PUBLISH_TOKEN; without one only loopback clients may publish)
+              --max-connections N      open connections allowed; over it new ones are closed at once
+                                       (default: descriptor limit minus 250; subscribers stay 250 below it)
+              --request-timeout SECONDS  time to send a request's head and body; streams are not
+                                       affected (default 10)
+              each flag can also be given as the environment variable JDKSSE_<FLAG>, such as
+              JDKSSE_MAX_CONNECTIONS; a flag wins over the environment
               --help                   print this and exit
             """;
 
@@ -53,7 +61,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     }
 
     /**
-     * Parses the flags; the environment supplies {@code JDKSSE_PUBLISH_TOKEN} when the flag is absent.
+     * Parses the flags; the environment supplies {@code JDKSSE_PUBLISH_TOKEN}, {@code
+     * JDKSSE_MAX_CONNECTIONS} and {@code JDKSSE_REQUEST_TIMEOUT} when the flag is absent.
      */
     static HubOptions parse(String[] args, Map<String, String> env) throws UsageException, HelpRequested {
         String host = "127.0.0.1";
@@ -63,6 +72,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         int maxSubscribers = 0;
         List<String> origins = new ArrayList<>();
         String token = null;
+        int maxConnections = 0;
+        int requestTimeout = 0;
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -102,6 +113,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 case "--max-subscribers" -> maxSubscribers = number(name, value, 1, Integer.MAX_VALUE);
                 case "--cors-origin" -> origins.add(origin(value));
                 case "--publish-token" -> token = token(name, value);
+                case "--max-connections" -> maxConnections = number(name, value, 1, Integer.MAX_VALUE);
+                case "--request-timeout" -> requestTimeout = number(name, value, 1, 3600);
                 default -> throw new AssertionError(name);
             }
         }
@@ -111,13 +124,25 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 token = token("JDKSSE_PUBLISH_TOKEN", fromEnv);
             }
         }
-        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token);
+        if (maxConnections == 0 && !env.getOrDefault("JDKSSE_MAX_CONNECTIONS", "").isEmpty()) {
+            maxConnections = number("JDKSSE_MAX_CONNECTIONS", env.get("JDKSSE_MAX_CONNECTIONS"), 1, Integer.MAX_VALUE);
+        }
+        if (requestTimeout == 0 && !env.getOrDefault("JDKSSE_REQUEST_TIMEOUT", "").isEmpty()) {
+            requestTimeout = number("JDKSSE_REQUEST_TIMEOUT", env.get("JDKSSE_REQUEST_TIMEOUT"), 1, 3600);
+        }
+        // A full hub must still have a connection left to answer 503 with.
+        if (maxConnections > 0 && maxSubscribers >= maxConnections) {
+            throw new UsageException("--max-subscribers (" + maxSubscribers + ") must be below --max-connections ("
+                    + maxConnections + "), so that a full hub still answers 503");
+        }
+        return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token,
+                maxConnections, requestTimeout);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
-                 "--publish-token" -> true;
+                 "--publish-token", "--max-connections", "--request-timeout" -> true;
             default -> false;
         };
     }
@@ -167,6 +192,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     public String toString() {
         return "HubOptions[host=" + host + ", port=" + port + ", history=" + history + ", heartbeat=" + heartbeat
                 + ", maxSubscribers=" + maxSubscribers + ", corsOrigins=" + corsOrigins + ", publishToken="
-                + (publishToken == null ? "none" : "set") + "]";
+                + (publishToken == null ? "none" : "set") + ", maxConnections=" + maxConnections
+                + ", requestTimeout=" + requestTimeout + "]";
     }
 }

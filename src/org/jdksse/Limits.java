@@ -186,8 +186,8 @@ final class Limits extends Filter {
         long last = note.last.get();
         if (now - last >= NOTE_INTERVAL && note.last.compareAndSet(last, now)) {
             long count = note.count.sumThenReset();
-            LOG.log(Level.WARNING, "refused with {0}: {1} ({2} such refusals since the last line, at most one line a minute)",
-                    status, reason, count);
+            LOG.log(Level.WARNING, "{0} request(s) refused with {1} since the last such line (at most one a minute); "
+                    + "the latest: {2}", count, status, reason);
         }
     }
 

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 /** The hub as users run it: {@code java -jar build/jdk-sse.jar}, a child process per test. */
 class HubProcessTest {
     private static final Path JAR = Path.of("build/jdk-sse.jar");
-    private static final Pattern LISTENING = Pattern.compile("jdk-sse hub listening on http://127\\.0\\.0\\.1:(\\d+)/");
+    static final Pattern LISTENING = Pattern.compile("jdk-sse hub listening on http://127\\.0\\.0\\.1:(\\d+)/");
     /** SIGTERM's bound: the hub's grace for streams plus the server's stop, with room for JVM exit. */
     private static final long SHUTDOWN_BOUND_SECONDS = 8;
 
-    private static Process launch(String... args) throws IOException {
+    static Process launch(String... args) throws IOException {
         assertTrue(Files.isRegularFile(JAR), "make test builds " + JAR + " first");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx256m", "-jar", JAR.toString()));
@@ -75,7 +75,7 @@ class HubProcessTest {
         }
     }
 
-    private static void awaitSubscribers(int port, long n) throws Exception {
+    static void awaitSubscribers(int port, long n) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         for (;;) {
             HubClient.Response stats = HubClient.exchange(port, "GET", "/stats", null);

@@ -94,7 +94,7 @@ final class Crowds {
     static Hostile.Outcome reconnectStorm() throws Exception {
         double ceiling = 150;
         int clients = 5000;
-        int bound = 90;
+        int bound = 120;
         String topic = "storm";
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {

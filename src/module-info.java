@@ -1,14 +1,22 @@
 /**
- * Server-Sent Events on the JDK alone: an event encoder, per-request event streams, a broadcaster
- * with topics and resume, an EventSource client, and a standalone pub/sub hub.
+ * Server-Sent Events on the JDK alone, one package per audience:
+ * <ul>
+ * <li>{@link org.jdksse}: the server library: the event encoder, per-request event streams, and a
+ *     broadcaster with topics and resume over an event log;</li>
+ * <li>{@link org.jdksse.client}: the EventSource client on {@code java.net.http.HttpClient}, which
+ *     depends on nothing of the server side.</li>
+ * </ul>
  *
- * <p>The API lives in {@link org.jdksse}; {@code org.jdksse.hub} holds the hub's main class.
+ * <p>The standalone pub/sub hub ({@code org.jdksse.hub}) is built on these public APIs alone and is
+ * not exported: it is a program, run with {@code java -jar jdk-sse.jar}, not a library.
  */
 module org.jdksse {
     requires transitive jdk.httpserver;
-    requires java.net.http;
+    // Transitive because EventSource.Builder.httpClient takes the caller's HttpClient.
+    requires transitive java.net.http;
     requires jdk.management;
 
+    // API packages only, one a line.
     exports org.jdksse;
-    exports org.jdksse.hub;
+    exports org.jdksse.client;
 }

@@ -51,21 +51,22 @@ final class Cors extends Filter {
     }
 
     /**
-     * Lets a GET subscription through; answers anything else itself: a preflight from an allowed
-     * origin with 204, every other method with 405.
+     * Answers anything but a GET subscription itself: a preflight from an allowed origin with
+     * 204, every other method with 405.
      *
-     * @return {@code true} if the request is a GET that the caller should serve
+     * @return {@code true} if the request was answered; {@code false} for a GET that the caller
+     *         should serve
      */
-    boolean subscribing(HttpExchange exchange) throws IOException {
+    boolean answerUnlessGet(HttpExchange exchange) throws IOException {
         if (preflight(exchange)) {
-            return false;
+            return true;
         }
         if (!"GET".equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", "GET, OPTIONS");
             Sse.respond(exchange, 405, "use GET to subscribe");
-            return false;
+            return true;
         }
-        return true;
+        return false;
     }
 
     @Override

@@ -131,7 +131,7 @@ public final class Sse {
         Objects.requireNonNull(producer, "producer");
         Cors cors = new Cors(options.corsOrigins());
         return exchange -> {
-            if (!cors.subscribing(exchange)) {
+            if (cors.answerUnlessGet(exchange)) {
                 return;
             }
             cors.apply(exchange);

@@ -40,10 +40,10 @@ public record SseEvent(String id, String event, String data, Duration retry, Str
      *         or if every field is {@code null}
      */
     public SseEvent {
-        Utf8.requireWellFormed("id", id);
-        Utf8.requireWellFormed("event", event);
-        Utf8.requireWellFormed("data", data);
-        Utf8.requireWellFormed("comment", comment);
+        FrameWriter.requireWellFormed("id", id);
+        FrameWriter.requireWellFormed("event", event);
+        FrameWriter.requireWellFormed("data", data);
+        FrameWriter.requireWellFormed("comment", comment);
         rejectLineBreaks("id", id);
         rejectLineBreaks("event", event);
         if (id != null && id.indexOf('\0') >= 0) {
@@ -140,7 +140,7 @@ public record SseEvent(String id, String event, String data, Duration retry, Str
      * @return a new array holding the encoded event
      */
     public byte[] encode() {
-        Utf8 out = new Utf8(32 + (data == null ? 0 : data.length() + data.length() / 8));
+        FrameWriter out = new FrameWriter(32 + (data == null ? 0 : data.length() + data.length() / 8));
         if (comment != null) {
             out.lines("", comment);
         }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -13,13 +14,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdksse.Broadcaster;
+import org.jdksse.EventLog;
 import org.jdksse.Sse;
 import org.jdksse.SseOptions;
 
 /**
- * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API of DESIGN.md, with a
+ * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API the README documents, with a
  * console page, stats and metrics. It uses the library's public API only, so that everything it
  * does a library user can do too.
  *
@@ -49,7 +52,7 @@ final class Hub {
         // layers would each add their headers.
         Broadcaster.Builder builder = Broadcaster.builder().options(sse);
         if (options.history() >= 0) {
-            builder.history(options.history());
+            builder.log(EventLog.inMemory(options.history(), 4L << 20));
         }
         if (options.maxSubscribers() > 0) {
             builder.maxSubscribers(options.maxSubscribers());
@@ -193,37 +196,41 @@ final class Hub {
     }
 
     /**
-     * Runs the hub until SIGTERM: parses the flags (exit 2 with usage on a bad one), binds
-     * (exit 1 if it cannot), logs the address, and closes every stream on shutdown.
+     * Runs the hub until SIGTERM: parses the flags, binds, prints the address on {@code out}, and
+     * closes every stream on shutdown. Returns the exit code for {@link Main} to exit with: 0 when
+     * the hub runs (its server threads keep the JVM alive) or help was printed, 2 with usage on
+     * {@code err} for a bad flag, 1 when it cannot listen.
      */
-    static void main(String[] args) {
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         HubOptions options;
         try {
-            options = HubOptions.parse(args, System.getenv());
+            options = HubOptions.parse(args, env);
         } catch (HubOptions.HelpRequested help) {
-            System.out.print(HubOptions.USAGE);
-            return;
+            out.print(HubOptions.USAGE);
+            out.flush();
+            return 0;
         } catch (HubOptions.UsageException bad) {
-            System.err.println("jdk-sse: " + bad.getMessage());
-            System.err.print(HubOptions.USAGE);
-            System.exit(2);
-            return;
+            err.println("jdk-sse: " + bad.getMessage());
+            err.print(HubOptions.USAGE);
+            err.flush();
+            return 2;
         }
         Hub hub;
         try {
             hub = start(options);
         } catch (IOException | RuntimeException e) {
-            System.err.println("jdk-sse: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
-            System.exit(1);
-            return;
+            err.println("jdk-sse: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            err.flush();
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "jdk-sse-shutdown"));
         if (!hub.address().getAddress().isLoopbackAddress() && options.publishToken() == null) {
             LOG.log(Level.INFO, "listening beyond loopback without --publish-token: only loopback clients may publish");
         }
         // Standard output, not the logger: scripts and tests read the port from this line.
-        System.out.println("jdk-sse hub listening on " + hub.url());
-        System.out.flush();
+        out.println("jdk-sse hub listening on " + hub.url());
+        out.flush();
+        return 0;
     }
 
     /** The console page with its Content-Security-Policy, built once from the resource. */

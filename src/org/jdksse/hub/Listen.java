@@ -4,25 +4,31 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jdksse.EventSource;
-import org.jdksse.MessageEvent;
+import org.jdksse.client.EventSource;
+import org.jdksse.client.MessageEvent;
 
 /**
  * The {@code listen} command: subscribes to any SSE endpoint with {@link EventSource} and prints
  * each event as one JSON line, {@code {"type":"message","data":"...","id":"..."}}, flushed at once so
  * that a pipe sees it immediately. It reconnects like a browser, noting each reconnect on stderr;
  * it exits 0 when the server answers 204 (or stdout is closed), 1 with a one-line reason on a fatal
- * error, and 2 with the usage on bad arguments.
+ * error, and 2 with the usage on bad arguments. {@code --read-timeout} replaces a connection that
+ * has been silent that long (set it above the server's heartbeat, to find half-open connections).
  */
 final class Listen {
-    static final String USAGE = "usage: listen URL [--last-event-id ID] [--header 'Name: value']...";
+    static final String USAGE = "usage: listen URL [--last-event-id ID] [--header 'Name: value']... [--read-timeout SECONDS]";
+    /** The longest --read-timeout: a day of silence is no longer a connection worth watching. */
+    private static final BigDecimal MAX_READ_TIMEOUT = BigDecimal.valueOf(86_400);
 
     private Listen() {
     }
@@ -93,6 +99,7 @@ final class Listen {
     private static EventSource.Builder parse(String[] args) {
         String url = null;
         String lastEventId = null;
+        Duration readTimeout = null;
         List<String[]> headers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -101,6 +108,7 @@ final class Listen {
                     return null;
                 }
                 case "--last-event-id" -> lastEventId = value(args, ++i, arg);
+                case "--read-timeout" -> readTimeout = seconds(arg, value(args, ++i, arg));
                 case "--header" -> {
                     String header = value(args, ++i, arg);
                     int colon = header.indexOf(':');
@@ -133,6 +141,9 @@ final class Listen {
         if (lastEventId != null) {
             builder.lastEventId(lastEventId);
         }
+        if (readTimeout != null) {
+            builder.readTimeout(readTimeout);
+        }
         for (String[] h : headers) {
             try {
                 builder.header(h[0], h[1]);
@@ -150,6 +161,23 @@ final class Listen {
         return args[i];
     }
 
+    /** Parses a positive number of seconds, whole or not ({@code 45}, {@code 0.5}), up to a day. */
+    private static Duration seconds(String option, String value) {
+        long millis = 0;
+        try {
+            BigDecimal seconds = new BigDecimal(value);
+            if (seconds.compareTo(MAX_READ_TIMEOUT) <= 0) {
+                millis = seconds.movePointRight(3).setScale(0, RoundingMode.DOWN).longValue();
+            }
+        } catch (NumberFormatException e) {
+            // Refused below, with the rule.
+        }
+        if (millis < 1) {
+            throw new IllegalArgumentException(option + " needs a number of seconds from 0.001 to " + MAX_READ_TIMEOUT + ", such as 45 or 0.5, not '" + value + "'");
+        }
+        return Duration.ofMillis(millis);
+    }
+
     /** Returns a one-line reason; HttpClient's ConnectException has no message of its own, only its cause. */
     static String reason(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -160,40 +188,12 @@ final class Listen {
         return error.getClass().getSimpleName();
     }
 
-    /** Returns the event as one JSON line ending in LF. */
+    /** Returns the event as one JSON line ending in LF, with text outside ASCII kept readable. */
     static String json(MessageEvent event) {
         StringBuilder sb = new StringBuilder(event.data().length() + 48);
-        sb.append("{\"type\":");
-        quote(sb, event.type());
-        sb.append(",\"data\":");
-        quote(sb, event.data());
-        sb.append(",\"id\":");
-        quote(sb, event.lastEventId());
+        JsonString.READABLE.append(sb.append("{\"type\":"), event.type());
+        JsonString.READABLE.append(sb.append(",\"data\":"), event.data());
+        JsonString.READABLE.append(sb.append(",\"id\":"), event.lastEventId());
         return sb.append("}\n").toString();
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    // U+2028 and U+2029 are valid JSON but break JavaScript that evals a line.
-                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -2,6 +2,7 @@ package org.jdksse.hub;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,7 +43,7 @@ final class Publisher {
     }
 
     void handle(HttpExchange exchange) throws IOException {
-        long id;
+        String id;
         try {
             authorize(exchange);
             Publication publication = read(exchange);
@@ -53,15 +54,21 @@ final class Publisher {
                 id = broadcaster.publish(publication.topic(), publication.event());
             } catch (IllegalArgumentException invalidTopic) {
                 throw new Refusal(400, invalidTopic.getMessage());
+            } catch (UncheckedIOException logDown) {
+                // Nothing was acknowledged: the publisher may retry, here or on another hub.
+                throw new Refusal(503, "the event log is unavailable; retry later");
             }
         } catch (Refusal refusal) {
             if (refusal.status == 401) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"jdk-sse\"");
             }
+            if (refusal.status == 503) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+            }
             Sse.respond(exchange, refusal.status, refusal.getMessage());
             return;
         }
-        Sse.respond(exchange, 200, Long.toString(id));
+        Sse.respond(exchange, 200, id);
     }
 
     /** What a valid request publishes. */

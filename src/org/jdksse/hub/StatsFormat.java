@@ -22,7 +22,7 @@ final class StatsFormat {
         String comma = "";
         for (var topic : new TreeMap<>(stats.topics()).entrySet()) {
             out.append(comma);
-            jsonString(out, topic.getKey()).append(':').append(topic.getValue());
+            JsonString.ASCII.append(out, topic.getKey()).append(':').append(topic.getValue());
             comma = ",";
         }
         out.append("},\"published\":").append(stats.published())
@@ -31,36 +31,10 @@ final class StatsFormat {
         comma = "";
         for (var reason : new TreeMap<>(stats.dropped()).entrySet()) {
             out.append(comma);
-            jsonString(out, reason.getKey()).append(':').append(reason.getValue());
+            JsonString.ASCII.append(out, reason.getKey()).append(':').append(reason.getValue());
             comma = ",";
         }
         return out.append("},\"pruned\":").append(stats.pruned()).append("}\n").toString();
-    }
-
-    /**
-     * Writes a JSON string in ASCII: everything outside printable ASCII as {@code \}{@code uXXXX},
-     * which also keeps an unpaired surrogate from turning into an invalid UTF-8 byte.
-     */
-    static StringBuilder jsonString(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c >= 0x7f) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"');
     }
 
     static String prometheus(Broadcaster.Stats stats) {

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -149,5 +154,45 @@ class HubOptionsTest {
         assertEquals("JDKSSE_MAX_CONNECTIONS needs a whole number from 1 to 2147483647, not \"many\"",
                 assertThrows(HubOptions.UsageException.class,
                         () -> HubOptions.parse(new String[0], Map.of("JDKSSE_MAX_CONNECTIONS", "many"))).getMessage());
+    }
+
+    /** One in-process run of the hub's command line, with its exit code and what it printed. */
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Hub.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badFlagExitsWith2WithAOneLineErrorAndUsage() {
+        Run run = run("--bogus", "1");
+        assertEquals(2, run.code());
+        assertEquals("jdk-sse: unknown flag: --bogus", run.err().lines().findFirst().orElse(""));
+        assertEquals("jdk-sse: unknown flag: --bogus\n" + HubOptions.USAGE, run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void helpPrintsUsageAndExits0() {
+        Run run = run("--help");
+        assertEquals(0, run.code());
+        assertEquals(HubOptions.USAGE, run.out());
+        assertTrue(run.out().contains("--publish-token TOKEN"));
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void portInUseExitsWith1AndSaysWhy() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run run = run("--port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, run.code());
+            assertTrue(run.err().startsWith("jdk-sse: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertEquals("", run.out());
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.jdksse.hub;
 
 import static org.jdksse.ScriptedServer.status;
 import static org.jdksse.ScriptedServer.stream;
+import static org.jdksse.ScriptedServer.streamThenHang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,10 +24,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jdksse.MessageEvent;
 import org.jdksse.ScriptedServer;
+import org.jdksse.client.MessageEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code listen} command against a scripted server, in process and as {@code java -jar}. */
 @Timeout(60)
@@ -78,14 +81,30 @@ class ListenTest {
         }
     }
 
-    @Test
-    void fatalStatusExitsOneWithAOneLineReason() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(status(404, "text/plain", "no such topic\n"))) {
+    @ParameterizedTest
+    @ValueSource(ints = {404, 500})
+    void fatalStatusExitsOneWithAOneLineReason(int code) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(status(code, "text/plain", "no such topic\n"))) {
             Run run = listen(server.uri("/nope").toString());
             assertEquals(1, run.code());
             assertEquals("", run.out());
-            assertEquals(List.of("listen: HTTP 404 from " + server.uri("/nope")), run.errLines());
+            assertEquals(List.of("listen: HTTP " + code + " from " + server.uri("/nope")), run.errLines());
             assertEquals(1, server.requests().size());
+        }
+    }
+
+    @Test
+    void readTimeoutReplacesASilentConnectionAndSaysSo() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(streamThenHang("retry: 10\nid: 1\ndata: a\n\n"), stream("data: b\n\n"))) {
+            Run run = listen(server.uri("/events").toString(), "--read-timeout", "0.3");
+            assertEquals(0, run.code(), run.err());
+            assertEquals("""
+                    {"type":"message","data":"a","id":"1"}
+                    {"type":"message","data":"b","id":"1"}
+                    """, run.out());
+            assertEquals(List.of("listen: no data for 300 ms from " + server.uri("/events") + "; reconnecting",
+                    "listen: the server ended the stream; reconnecting"), run.errLines());
+            assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
         }
     }
 
@@ -109,6 +128,12 @@ class ListenTest {
             {"http://127.0.0.1:1/", "--header", "Bad Name: x"},
             {"http://127.0.0.1:1/", "--last-event-id"},
             {"http://127.0.0.1:1/", "--last-event-id", "a\nb"},
+            {"http://127.0.0.1:1/", "--read-timeout"},
+            {"http://127.0.0.1:1/", "--read-timeout", "0"},
+            {"http://127.0.0.1:1/", "--read-timeout", "-5"},
+            {"http://127.0.0.1:1/", "--read-timeout", "0.0001"},
+            {"http://127.0.0.1:1/", "--read-timeout", "86401"},
+            {"http://127.0.0.1:1/", "--read-timeout", "ten"},
             {"ftp://127.0.0.1/"},
             {"not a url"},
         };
@@ -120,6 +145,13 @@ class ListenTest {
             assertTrue(run.errLines().get(0).startsWith("listen: "), label + ": " + run.err());
             assertEquals(Listen.USAGE, run.errLines().get(1), label);
         }
+    }
+
+    @Test
+    void aBadReadTimeoutIsRefusedByNameWithItsRule() {
+        Run run = listen("http://127.0.0.1:1/", "--read-timeout", "ten");
+        assertEquals("listen: --read-timeout needs a number of seconds from 0.001 to 86400, such as 45 or 0.5, not 'ten'",
+                run.errLines().get(0));
     }
 
     @Test
@@ -164,22 +196,6 @@ class ListenTest {
                 assertEquals(0, process.exitValue(), new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
                 assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
                 assertEquals("2", server.requests().get(2).header("Last-Event-ID"));
-            } finally {
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    @Test
-    void jarExitsOneOnAFatalError() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(status(500, "text/plain", "boom"))) {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            Process process = new ProcessBuilder(java, "-jar", "build/jdk-sse.jar", "listen", server.uri("/x").toString()).start();
-            try {
-                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-                assertEquals(1, process.exitValue());
-                String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertEquals("listen: HTTP 500 from " + server.uri("/x") + "\n", err);
             } finally {
                 process.destroyForcibly();
             }

@@ -1,4 +1,4 @@
-package org.jdksse;
+package org.jdksse.client;
 
 import java.util.Objects;
 
@@ -12,6 +12,8 @@ import java.util.Objects;
  *     System.out.println(event.data() + " (id " + event.lastEventId() + ")");
  * }
  * }</pre>
+ *
+ * <p>Concurrency: immutable, so any thread may read it.
  *
  * @param type        the event type: the stream's {@code event} field, or {@code "message"} when the
  *                    stream gave none

@@ -1,4 +1,4 @@
-package org.jdksse;
+package org.jdksse.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

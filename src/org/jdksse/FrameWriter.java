@@ -6,11 +6,11 @@ import java.util.Arrays;
  * A growable byte buffer that writes event-stream lines as UTF-8 in one pass over the text,
  * so that a payload is scanned once for line ends and encoded at the same time.
  */
-final class Utf8 {
+final class FrameWriter {
     private byte[] bytes;
     private int size;
 
-    Utf8(int capacity) {
+    FrameWriter(int capacity) {
         bytes = new byte[Math.max(16, capacity)];
     }
 

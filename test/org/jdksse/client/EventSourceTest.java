@@ -1,4 +1,4 @@
-package org.jdksse;
+package org.jdksse.client;
 
 import static org.jdksse.ScriptedServer.redirect;
 import static org.jdksse.ScriptedServer.silent;
@@ -18,15 +18,16 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jdksse.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -180,13 +181,6 @@ class EventSourceTest {
     }
 
     @Test
-    void contentTypeMatchesWithParametersAndAnyCase() {
-        assertTrue(EventSource.isEventStream("text/event-stream"));
-        assertTrue(EventSource.isEventStream("Text/Event-Stream ; charset=utf-8"));
-        assertFalse(EventSource.isEventStream("text/plain; x=text/event-stream"));
-    }
-
-    @Test
     void movedPermanentlyAndTemporaryRedirectAreFollowed() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(
                 redirect(301, "/b"), redirect(307, "/c?x=1"), stream("data: here\n\n"));
@@ -196,6 +190,24 @@ class EventSourceTest {
             // The reconnect goes to the original URL, as a browser's does.
             assertEquals(List.of("/a", "/b", "/c?x=1", "/a"), paths);
         }
+    }
+
+    @Test
+    void theCallersHttpClientSendsEveryRequestWithItsOwnPolicy() throws Exception {
+        // A client that does not follow redirects: the 301 is then the answer, and a final one.
+        try (HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+             ScriptedServer server = ScriptedServer.start(redirect(301, "/b"), stream("data: never\n\n"));
+             EventSource source = source(server).httpClient(client).build()) {
+            IOException e = assertThrows(IOException.class, source::next);
+            assertEquals("HTTP 301 from " + server.uri("/events"), e.getMessage());
+            assertEquals(1, server.requests().size());
+        }
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+             ScriptedServer server = ScriptedServer.start(stream("data: a\n\n"));
+             EventSource source = source(server).httpClient(client).build()) {
+            assertEquals(List.of("message:a#"), drain(source));
+        }
+        assertThrows(NullPointerException.class, () -> EventSource.builder(URI.create("http://127.0.0.1:1/")).httpClient(null));
     }
 
     @Test
@@ -258,37 +270,6 @@ class EventSourceTest {
             source.close();
         }
         assertFalse(seen.isEmpty());
-    }
-
-    @Test
-    void backoffDoublesPerFailureUpToTheLimitButNeverBelowTheServerRetry() {
-        SplittableRandom random = new SplittableRandom(1);
-        for (int i = 0; i < 100; i++) {
-            long first = EventSource.reconnectDelay(1000, 0, 30_000, random);
-            assertTrue(first >= 1000 && first <= 1500, "after an open connection: " + first);
-            long firstFailure = EventSource.reconnectDelay(1000, 1, 30_000, random);
-            assertTrue(firstFailure >= 1000 && firstFailure <= 1500, "after one failure: " + firstFailure);
-            long third = EventSource.reconnectDelay(1000, 3, 30_000, random);
-            assertTrue(third >= 4000 && third <= 6000, "after three failures: " + third);
-            long capped = EventSource.reconnectDelay(1000, 40, 30_000, random);
-            assertTrue(capped >= 30_000 && capped <= 45_000, "after forty failures: " + capped);
-            long serverLonger = EventSource.reconnectDelay(60_000, 5, 30_000, random);
-            assertTrue(serverLonger >= 60_000 && serverLonger <= 90_000, "server retry above the limit: " + serverLonger);
-        }
-        assertEquals(0, EventSource.reconnectDelay(0, 0, 30_000, random), "retry: 0 means at once");
-        assertTrue(EventSource.reconnectDelay(0, 1, 30_000, random) >= 10, "failures back off even from retry: 0");
-        assertTrue(EventSource.reconnectDelay(0, 2, 30_000, random) >= 20, "and keep doubling");
-        assertEquals(Long.MAX_VALUE, EventSource.reconnectDelay(Long.MAX_VALUE, 3, 30_000, random));
-    }
-
-    @Test
-    void jitterSpreadsReconnects() {
-        SplittableRandom random = new SplittableRandom(7);
-        java.util.Set<Long> delays = new java.util.HashSet<>();
-        for (int i = 0; i < 50; i++) {
-            delays.add(EventSource.reconnectDelay(3000, 0, 30_000, random));
-        }
-        assertTrue(delays.size() > 25, "distinct delays: " + delays.size());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.jdksse;
+package org.jdksse.client;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

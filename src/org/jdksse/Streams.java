@@ -1,0 +1,169 @@
+package org.jdksse;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The subscribers of one {@link Broadcaster} as streams: serves each on its request's thread
+ * (admission, the hook, the hand-off, the stream), has the watchdog look at them, and ends them
+ * all on shutdown. Publishing is the broadcaster's; matching is the {@link FanOut}'s.
+ *
+ * <p>Any thread may call any method; {@link #serve} blocks for the life of its stream, {@link #close}
+ * for at most its grace period, the others never.
+ */
+final class Streams {
+    private static final System.Logger LOG = Broadcaster.LOG;
+
+    private final SseOptions options;
+    private final Subscription.Policy policy;
+    private final Consumer<Subscriber> onSubscribe;
+    private final Admission admission;
+    private final Handoff handoff;
+    private final FanOut fanOut;
+    private final Counters counters;
+    private final ConcurrentHashMap<Long, Subscription> byId = new ConcurrentHashMap<>();
+    private final AtomicLong subscriberIds = new AtomicLong();
+    private final ScheduledFuture<?> watch;
+    private volatile boolean closing;
+
+    Streams(SseOptions options, Subscription.Policy policy, Consumer<Subscriber> onSubscribe, Admission admission,
+            Handoff handoff, FanOut fanOut, Counters counters) {
+        this.options = options;
+        this.policy = policy;
+        this.onSubscribe = onSubscribe;
+        this.admission = admission;
+        this.handoff = handoff;
+        this.fanOut = fanOut;
+        this.counters = counters;
+        Duration heartbeat = options.heartbeat();
+        // Every quarter interval: a stream silent for a whole interval gets its heartbeat within
+        // one and a quarter; a scan of 19k subscribers every few seconds costs next to nothing.
+        this.watch = heartbeat.isZero() ? null : Watchdog.shared().every(heartbeat.dividedBy(4), this::check);
+    }
+
+    /** Serves one subscriber until its stream ends; see {@link Broadcaster#serve}. */
+    void serve(HttpExchange exchange, Interest interest) throws IOException {
+        if (!admission.enter(exchange, closing)) {
+            return;
+        }
+        try {
+            ExchangeStream stream = ExchangeStream.of(exchange);
+            Subscription sub = new Subscription(subscriberIds.incrementAndGet(), interest, policy, stream, counters);
+            // In the map before the hook runs, so that the hook can send() to it; not yet in any
+            // topic, so that what the hook sends comes before any replayed or live event.
+            byId.put(sub.id(), sub);
+            ScheduledFuture<?> expiry = null;
+            try {
+                try {
+                    onSubscribe.accept(sub);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "onSubscribe hook failed", e);
+                }
+                FanOut.Cursor at;
+                try {
+                    at = handoff.goLive(sub);
+                } catch (UncheckedIOException e) {
+                    LOG.log(Level.WARNING, "cannot read the log for a resume: {0}", e.getMessage());
+                    at = null;
+                }
+                if (at == null) {
+                    // Before any header: the client retries later, with its id, and loses nothing.
+                    refuse(exchange, closing ? "shutting down" : "the event log is unavailable");
+                    sub.abort();
+                } else {
+                    if (interest.expires() != null) {
+                        expiry = Watchdog.shared().after(Duration.between(Instant.now(), interest.expires()), sub::shutdown);
+                    }
+                    // The headers stay in the JDK's buffer until the subscriber is live: a client
+                    // that has its 200 is then sure to get every event published after it.
+                    exchange.getResponseHeaders().set("Last-Event-ID", at.id());
+                    if (!stream.sendHeaders() || !stream.flushOpen(options)) {
+                        sub.abort();
+                    }
+                }
+                sub.run();
+            } finally {
+                if (expiry != null) {
+                    expiry.cancel(false);
+                }
+                byId.remove(sub.id());
+            }
+        } finally {
+            admission.leave();
+        }
+    }
+
+    private static void refuse(HttpExchange exchange, String why) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(Admission.RETRY_AFTER_SECONDS));
+        Sse.respond(exchange, 503, why);
+    }
+
+    /** Queues an event for one subscriber; see {@link Broadcaster#send}. */
+    boolean send(long subscriberId, SseEvent event) {
+        Subscription sub = byId.get(subscriberId);
+        return sub != null && sub.offer(event.encode());
+    }
+
+    /**
+     * Stops taking subscribers, ends every stream after what is queued and a hint, and aborts
+     * those still unfinished at the deadline.
+     *
+     * @return {@code false} if it was closed already
+     */
+    boolean close(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        if (fanOut.isClosed()) {
+            return false;
+        }
+        closing = true;
+        fanOut.close();
+        // Whoever joins byId after this snapshot finds the fan-out closed and ends itself.
+        List<Subscription> subs = new ArrayList<>(byId.values());
+        subs.forEach(Subscription::shutdown);
+        int aborted = 0;
+        boolean interrupted = false;
+        for (Subscription sub : subs) {
+            boolean ended = false;
+            if (!interrupted) {
+                try {
+                    ended = sub.awaitDone(deadline - System.nanoTime());
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (!ended) {
+                counters.stalledAtShutdown();
+                sub.abort();
+                aborted++;
+            }
+        }
+        if (watch != null) {
+            watch.cancel(false);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(Level.INFO, "broadcaster closed: {0} streams ended, {1} aborted at the deadline",
+                subs.size() - aborted, aborted);
+        return true;
+    }
+
+    /** The watchdog's look at every subscriber: heartbeats for the silent, aborts for the stuck. */
+    private void check() {
+        long interval = options.heartbeat().toNanos();
+        long now = System.nanoTime();
+        for (Subscription sub : byId.values()) {
+            sub.check(now, interval, 2 * interval);
+        }
+    }
+}

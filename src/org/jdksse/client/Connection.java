@@ -1,0 +1,303 @@
+package org.jdksse.client;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One connection attempt of an {@link EventSource}, from the request to the end of the body.
+ *
+ * <ol>
+ * <li>{@link #connect()} sends the {@code GET} and waits for the response head. 200 with
+ *     {@code text/event-stream} opens the stream; 204 tells the source to stop; any other status or
+ *     content type is a {@link Refused refusal}, which no reconnection mends; an I/O failure or a
+ *     timeout is thrown as it is, for the source to retry.</li>
+ * <li>{@link #read} feeds the body, chunk by chunk, to the source's parser until the body ends,
+ *     breaks, stays silent for the read timeout, or the attempt is closed; {@link #endReason()}
+ *     then says which.</li>
+ * <li>{@link #close()} cancels the request in flight or closes the body. It is how a source that
+ *     is closed from another thread, and the read timeout, end a blocked read.</li>
+ * </ol>
+ *
+ * <p>Concurrency: the source's reading thread calls {@code connect}, {@code read} and
+ * {@code endReason}, one at a time; {@code close} may be called from any thread at any moment,
+ * more than once, and never blocks.
+ */
+final class Connection {
+
+    /**
+     * Where and how every attempt of one source connects.
+     *
+     * @param readTimeout the longest silence of an open stream, or zero for none
+     */
+    record Target(HttpClient client, URI uri, List<String[]> headers, Duration connectTimeout, Duration readTimeout) {
+    }
+
+    /** What an attempt that did not fail came to. */
+    enum Answer {
+        /** 200 with {@code text/event-stream}: {@link #read} may start. */
+        STREAM,
+        /** 204 No Content: the server asks the source to stop for good. */
+        NO_CONTENT,
+        /** The attempt was closed before its stream opened. */
+        CLOSED
+    }
+
+    /** A failure that no reconnection can mend: a status other than 200 and 204, or the wrong content type. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** Created on first use, so that a program that never connects never starts its selector thread. */
+    private static final class Shared {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                // HTTP/2 would first try an h2c upgrade on every plain-http connection.
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    private final Target target;
+    private final String lastEventId;
+    private final long readTimeoutNanos;
+    private final byte[] buffer = new byte[8192];
+    /** Guards the hand-over of {@link #pending} and {@link #body} between the reader and close(). */
+    private final ReentrantLock lock = new ReentrantLock();
+    private CompletableFuture<HttpResponse<InputStream>> pending;
+    private InputStream body;
+    private boolean closed;
+    private volatile long lastReadNanos;
+    private volatile boolean timedOut;
+    /** Used only by the reading thread. */
+    private IOException broken;
+
+    /** Returns the client of every source that was given none: it follows redirects and speaks HTTP/1.1. */
+    static HttpClient sharedClient() {
+        return Shared.CLIENT;
+    }
+
+    /**
+     * Creates an attempt that sends {@code lastEventId} (empty for none) as {@code Last-Event-ID};
+     * the caller has checked that the header can carry it.
+     */
+    Connection(Target target, String lastEventId) {
+        this.target = target;
+        this.lastEventId = lastEventId;
+        this.readTimeoutNanos = target.readTimeout().toNanos();
+    }
+
+    /**
+     * Sends the request and checks the response head.
+     *
+     * @return what the attempt came to, unless it failed
+     * @throws Refused              if the answer is final: a status other than 200 and 204, or a content
+     *                              type other than {@code text/event-stream}
+     * @throws IOException          if the attempt failed and another may succeed; the message is one line
+     * @throws InterruptedException if the calling thread was interrupted; the request is cancelled
+     */
+    Answer connect() throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<InputStream>> request;
+        lock.lock();
+        try {
+            if (closed) {
+                return Answer.CLOSED;
+            }
+            request = target.client().sendAsync(request(), HttpResponse.BodyHandlers.ofInputStream());
+            pending = request;
+        } finally {
+            lock.unlock();
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = request.get();
+        } catch (CancellationException e) {
+            return Answer.CLOSED;
+        } catch (InterruptedException e) {
+            request.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw describe(e.getCause());
+        } finally {
+            lock.lock();
+            try {
+                pending = null;
+            } finally {
+                lock.unlock();
+            }
+        }
+        InputStream in = response.body();
+        int status = response.statusCode();
+        if (status == 204) {
+            quietlyClose(in);
+            return Answer.NO_CONTENT;
+        }
+        if (status != 200) {
+            quietlyClose(in);
+            throw new Refused("HTTP " + status + " from " + response.uri());
+        }
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (!isEventStream(type)) {
+            quietlyClose(in);
+            throw new Refused("content type " + (type.isEmpty() ? "(none)" : type) + " from " + response.uri() + " is not text/event-stream");
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                quietlyClose(in);
+                return Answer.CLOSED;
+            }
+            body = in;
+        } finally {
+            lock.unlock();
+        }
+        lastReadNanos = System.nanoTime();
+        if (readTimeoutNanos > 0) {
+            watch(readTimeoutNanos);
+        }
+        return Answer.STREAM;
+    }
+
+    private HttpRequest request() {
+        HttpRequest.Builder b = HttpRequest.newBuilder(target.uri()).GET().timeout(target.connectTimeout());
+        for (String[] h : target.headers()) {
+            b.header(h[0], h[1]);
+        }
+        b.setHeader("Accept", "text/event-stream").setHeader("Cache-Control", "no-cache");
+        if (!lastEventId.isEmpty()) {
+            b.setHeader("Last-Event-ID", lastEventId);
+        }
+        return b.build();
+    }
+
+    /**
+     * Reads what the server sent next, at most one buffer, and feeds it to {@code parser}; blocks
+     * until some bytes arrive. Called only after {@link #connect()} answered {@link Answer#STREAM}.
+     *
+     * @return true if bytes were read, false once the stream has ended (see {@link #endReason()})
+     */
+    boolean read(EventStreamParser parser) {
+        int n;
+        try {
+            n = body.read(buffer);
+        } catch (IOException e) {
+            broken = e;
+            return false;
+        }
+        if (n < 0) {
+            return false;
+        }
+        lastReadNanos = System.nanoTime();
+        parser.feed(buffer, 0, n);
+        return true;
+    }
+
+    /** Returns why {@link #read} returned false: silence for the read timeout, a broken read, or the server's end. */
+    IOException endReason() {
+        if (timedOut) {
+            return new HttpTimeoutException("no data for " + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms from " + target.uri());
+        }
+        return broken != null ? broken : new EOFException("the server ended the stream");
+    }
+
+    /** Cancels the request in flight or closes the body, so that a blocked {@link #connect} or {@link #read} returns. */
+    void close() {
+        CompletableFuture<?> request;
+        InputStream in;
+        lock.lock();
+        try {
+            closed = true;
+            request = pending;
+            in = body;
+        } finally {
+            lock.unlock();
+        }
+        if (request != null) {
+            request.cancel(true);
+        }
+        if (in != null) {
+            quietlyClose(in);
+        }
+    }
+
+    /** Closes the stream once it has been silent for the read timeout; checked once per timeout, not per read. */
+    private void watch(long delayNanos) {
+        CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(() -> {
+            long idle = System.nanoTime() - lastReadNanos;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                if (idle < readTimeoutNanos) {
+                    watch(readTimeoutNanos - idle);
+                    return;
+                }
+                // Before the close, so that the reader that wakes up finds the reason.
+                timedOut = true;
+            } finally {
+                lock.unlock();
+            }
+            close();
+        });
+    }
+
+    /** Returns the failure with a one-line message: HttpClient's ConnectException carries none. */
+    private IOException describe(Throwable cause) {
+        if (cause instanceof IOException io && io.getMessage() != null) {
+            return io;
+        }
+        URI uri = target.uri();
+        String where = uri.getHost() + ":" + (uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        IOException described = cause instanceof ConnectException
+                ? new ConnectException("cannot connect to " + where)
+                : new IOException(cause.getClass().getSimpleName() + " while connecting to " + where);
+        described.initCause(cause);
+        return described;
+    }
+
+    /** Returns whether a {@code Content-Type} value names an event stream, whatever its parameters. */
+    static boolean isEventStream(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String essence = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        return essence.strip().equalsIgnoreCase("text/event-stream");
+    }
+
+    /**
+     * Returns whether {@code Last-Event-ID} can carry this id: {@code HttpClient} writes header bytes
+     * as US-ASCII and would send {@code ?} in place of anything else.
+     */
+    static boolean canSend(String lastEventId) {
+        for (int i = 0; i < lastEventId.length(); i++) {
+            char c = lastEventId.charAt(i);
+            if ((c < 0x20 && c != '\t') || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void quietlyClose(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // Closing is how a connection is abandoned; there is nothing left to report.
+        }
+    }
+}

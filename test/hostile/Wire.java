@@ -183,6 +183,22 @@ final class Wire implements AutoCloseable {
         return (ticks1 - ticks0) / 100.0 / (nanos / 1e9) * 100;
     }
 
+    /** The CPU ticks of the JDK server's dispatcher thread (accept and select), or -1. */
+    static long dispatcherTicks() {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).strip().equals("HTTP-Dispatcher")) {
+                    String s = Files.readString(task.resolve("stat"));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     static long fds() {
         try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             return s.count();

@@ -28,7 +28,7 @@ final class HubLimits {
         long descriptors = descriptorLimit();
         if (descriptors > 0 && (cap <= 0 || cap > descriptors - 50)) {
             Hub.LOG.log(Level.WARNING, "the connection cap {0} is not below the descriptor limit {1}: when descriptors "
-                    + "run out the server's accept loop spins a core; raise ulimit -n or lower --max-connections",
+                    + "run out, the accept loop of the server spins a core; raise ulimit -n or lower --max-connections",
                     cap <= 0 ? "(none)" : cap, descriptors);
         }
     }

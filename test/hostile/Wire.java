@@ -199,6 +199,21 @@ final class Wire implements AutoCloseable {
         return -1;
     }
 
+    /** The hub's open sockets (descriptors whose link reads socket:[...]), or -1. */
+    static long sockets() {
+        try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return s.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException | RuntimeException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static long fds() {
         try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             return s.count();

@@ -24,7 +24,8 @@ public final class Hostile {
     /** Sockets may differ from the baseline by the probes' own; other descriptors (the JVM's pollers, jars) by a few more. */
     static final int SOCKET_SLACK = 2;
     static final int FD_SLACK = 8;
-    static final int FD_WAIT_SECONDS = 20;
+    /** Beyond the JDK's idle interval (30 s), after which it closes whatever connection it still holds. */
+    static final int FD_WAIT_SECONDS = 35;
 
     /** What one attack found: whether its own checks passed, and its figures. */
     record Outcome(boolean pass, String figures) {

@@ -55,13 +55,16 @@ build/test-classes.stamp: build/classes.stamp $(TESTSRC) $(JUNIT_JAR)
 	$(JAVAC) -Xlint:-try -d build/test-classes -cp build/classes:$(JUNIT_JAR) $(TESTSRC)
 	@touch $@
 
-# `make test TESTS=SseEventTest` runs the classes whose names match.
+# `make test TESTS=SseEventTest` runs the classes whose names match; `TAGS=process` only the classes
+# that start a JVM, `EXCLUDE_TAGS=process` all but those (JUnit tag expressions, comma-separated).
 TESTS ?=
+TAGS ?=
+EXCLUDE_TAGS ?=
 TEST_OPTS ?= -Xmx2g -XX:+UseSerialGC
 test: build/test-classes.stamp $(JAR)
 	@set -o pipefail; $(JAVA) $(TEST_OPTS) -jar $(JUNIT_JAR) execute --disable-banner --disable-ansi-colors \
 	  --details=tree --config=junit.jupiter.execution.timeout.default=300s --config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD --class-path build/test-classes:build/classes --scan-class-path \
-	  $(if $(TESTS),--include-classname '.*($(TESTS))') 2>&1 | tee build/test-output.txt; rc=$$?; \
+	  $(if $(TESTS),--include-classname '.*($(TESTS))') $(if $(TAGS),--include-tag '$(TAGS)') $(if $(EXCLUDE_TAGS),--exclude-tag '$(EXCLUDE_TAGS)') 2>&1 | tee build/test-output.txt; rc=$$?; \
 	  ok=$$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' build/test-output.txt | tail -1); \
 	  ko=$$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' build/test-output.txt | tail -1); \
 	  sk=$$(sed -n 's/.*\[ *\([0-9]*\) tests skipped.*/\1/p' build/test-output.txt | tail -1); \

@@ -4,7 +4,9 @@
  * <li>{@link org.jdksse}: the server library: the event encoder, per-request event streams, and a
  *     broadcaster with topics and resume over an event log;</li>
  * <li>{@link org.jdksse.client}: the EventSource client on {@code java.net.http.HttpClient}, which
- *     depends on nothing of the server side.</li>
+ *     depends on nothing of the server side;</li>
+ * <li>{@link org.jdksse.mercure}: the Mercure protocol on a broadcaster: JWT verification, topic
+ *     selectors, the hub's handler and presence.</li>
  * </ul>
  *
  * <p>The standalone pub/sub hub ({@code org.jdksse.hub}) is built on these public APIs alone and is
@@ -19,4 +21,5 @@ module org.jdksse {
     // API packages only, one a line.
     exports org.jdksse;
     exports org.jdksse.client;
+    exports org.jdksse.mercure;
 }

@@ -144,7 +144,7 @@ function idleWatch(base, label) {
 }
 let idle = null;
 const idleBoth = () => (idle ??= Promise.all([idleWatch(env('NGINX_IDLE_URL'), 'ok'), idleWatch(env('NGINX_IDLE_SHORT_URL'), 'short')]));
-const heartbeat = Number(process.env.HUB_HEARTBEAT || 5);
+const heartbeat = Number(process.env.HUB_HEARTBEAT || 2);
 
 await runChecks([
   {
@@ -190,7 +190,7 @@ await runChecks([
     },
   },
   {
-    name: `nginx: control, proxy_read_timeout 1 s, below the heartbeat gap (${heartbeat / 2} s), cuts the idle stream`,
+    name: `nginx: control, proxy_read_timeout 1 s, below the heartbeat interval (${heartbeat} s), cuts the idle stream`,
     timeoutMs: 30_000,
     fn: async () => {
       const [, short] = await idleBoth();

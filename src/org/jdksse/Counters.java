@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.jdksse.Subscription.Reason;
 
 /**
  * Where a broadcaster's subscriptions report: counts deliveries and departures, logs a
@@ -15,20 +14,20 @@ import org.jdksse.Subscription.Reason;
 final class Counters implements Subscription.Owner {
     private final FanOut fanOut;
     private final LongAdder delivered = new LongAdder();
-    private final EnumMap<Reason, LongAdder> departures = new EnumMap<>(Reason.class);
+    private final EnumMap<Departure, LongAdder> departures = new EnumMap<>(Departure.class);
 
     Counters(FanOut fanOut) {
         this.fanOut = fanOut;
-        for (Reason reason : Reason.values()) {
+        for (Departure reason : Departure.values()) {
             departures.put(reason, new LongAdder());
         }
     }
 
     @Override
-    public void departed(Subscription sub, Reason reason) {
+    public void departed(Subscription sub, Departure reason) {
         departures.get(reason).increment();
         fanOut.leave(sub);
-        Broadcaster.LOG.log(reason == Reason.SLOW || reason == Reason.STALLED ? Level.INFO : Level.DEBUG,
+        Broadcaster.LOG.log(reason == Departure.SLOW || reason == Departure.STALLED ? Level.INFO : Level.DEBUG,
                 "subscriber {0} removed: {1}", sub.id(), reason.label);
     }
 
@@ -44,16 +43,16 @@ final class Counters implements Subscription.Owner {
 
     /** Counts a stream aborted at the shutdown deadline. */
     void stalledAtShutdown() {
-        departures.get(Reason.STALLED).increment();
+        departures.get(Departure.STALLED).increment();
     }
 
     /** Returns the counters now, with the log's health. */
     Broadcaster.Stats stats(EventLog.Status log) {
         Map<String, Long> dropped = new TreeMap<>();
-        for (Reason reason : List.of(Reason.SLOW, Reason.STALLED, Reason.FAILED)) {
+        for (Departure reason : List.of(Departure.SLOW, Departure.STALLED, Departure.FAILED)) {
             dropped.put(reason.label, departures.get(reason).sum());
         }
         return new Broadcaster.Stats(fanOut.live(), fanOut.perTopic(), fanOut.published(), delivered.sum(), dropped,
-                departures.get(Reason.PRUNED).sum(), log);
+                departures.get(Departure.PRUNED).sum(), log);
     }
 }

@@ -38,24 +38,6 @@ final class Subscription implements Subscriber {
     private static final int CLOSING = 1;
     private static final int DEAD = 2;
 
-    /** Why a subscriber left other than on its own. */
-    enum Reason {
-        /** Its queue reached a bound. */
-        SLOW("slow"),
-        /** A write made no progress for two heartbeat intervals, or until the shutdown deadline. */
-        STALLED("stalled"),
-        /** Writing an event failed: the client went away. */
-        FAILED("failed"),
-        /** Writing a heartbeat failed: a dead client found while nothing was published. */
-        PRUNED("pruned");
-
-        final String label;
-
-        Reason(String label) {
-            this.label = label;
-        }
-    }
-
     /** The bounds and fixed frames every subscription of one broadcaster shares. */
     record Policy(int queueEvents, long queueBytes, byte[] heartbeatFrame, byte[] hintFrame) {
     }
@@ -63,7 +45,7 @@ final class Subscription implements Subscriber {
     /** Where a subscription reports; called without the subscription's lock held. */
     interface Owner {
         /** The subscriber left for this reason; called at most once per subscription. */
-        void departed(Subscription sub, Reason reason);
+        void departed(Subscription sub, Departure reason);
 
         /** This many events were written (heartbeats and hints not counted). */
         void delivered(int events);
@@ -178,7 +160,7 @@ final class Subscription implements Subscriber {
         } finally {
             lock.unlock();
         }
-        drop(Reason.SLOW);
+        drop(Departure.SLOW);
         return false;
     }
 
@@ -240,7 +222,7 @@ final class Subscription implements Subscriber {
      * retry hint; aborts the stream instead if a write is in progress, since a write that is
      * still going while the queue overflowed is one the client is not reading.
      */
-    void drop(Reason reason) {
+    void drop(Departure reason) {
         boolean writing;
         lock.lock();
         try {
@@ -326,7 +308,7 @@ final class Subscription implements Subscriber {
             lock.unlock();
         }
         if (wasOpen) {
-            owner.departed(this, Reason.STALLED);
+            owner.departed(this, Departure.STALLED);
         }
         abort();
     }
@@ -423,7 +405,7 @@ final class Subscription implements Subscriber {
             lock.unlock();
         }
         if (wasOpen) {
-            owner.departed(this, probe ? Reason.PRUNED : Reason.FAILED);
+            owner.departed(this, probe ? Departure.PRUNED : Departure.FAILED);
         }
     }
 

@@ -15,7 +15,7 @@ class FanOutTest {
     private static final Subscription.Policy POLICY = new Subscription.Policy(100, 1 << 20, ":\n\n".getBytes(), "retry: 1\n\n".getBytes());
     private static final Subscription.Owner OWNER = new Subscription.Owner() {
         @Override
-        public void departed(Subscription sub, Subscription.Reason reason) {
+        public void departed(Subscription sub, Departure reason) {
         }
 
         @Override

@@ -1,203 +1,28 @@
 package org.jdksse;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A JDK {@code HttpServer} on a loopback port that answers the n-th request with the n-th script,
- * writing exact bytes with pauses between them, and 204 once the scripts run out (so that a
- * reconnecting client stops). Every request's path and headers are recorded.
+ * The old name of {@link org.jdksse.testing.ScriptedServer}, kept only while {@code EventSourceTest}
+ * imports it; delete this file once that test imports {@code org.jdksse.testing.ScriptedServer}.
+ * (Not annotated {@code @Deprecated}: the build's {@code -Xlint:all -Werror} would refuse the test
+ * that still uses it.)
  */
-public final class ScriptedServer implements AutoCloseable {
-
-    /** One response: it may write, pause, hang or drop. */
-    @FunctionalInterface
-    public interface Script {
-        void answer(HttpExchange exchange, ScriptedServer server) throws Exception;
-    }
-
-    /** One request as the server saw it. */
-    public record Request(String path, Headers headers, long nanoTime) {
-        public String header(String name) {
-            return headers.getFirst(name);
-        }
-    }
-
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final List<Script> scripts;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final AtomicInteger count = new AtomicInteger();
-    private final AtomicInteger finished = new AtomicInteger();
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final CopyOnWriteArrayList<CountDownLatch> waiters = new CopyOnWriteArrayList<>();
+public final class ScriptedServer extends org.jdksse.testing.ScriptedServer {
 
     private ScriptedServer(List<Script> scripts) throws IOException {
-        this.scripts = scripts;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        server.setExecutor(executor);
-        server.createContext("/", exchange -> {
-            int n = count.getAndIncrement();
-            requests.add(new Request(exchange.getRequestURI().toString(), copy(exchange.getRequestHeaders()), System.nanoTime()));
-            waiters.forEach(CountDownLatch::countDown);
-            try {
-                Script script = n < scripts.size() ? scripts.get(n) : status(204, null, "");
-                script.answer(exchange, this);
-            } catch (Exception e) {
-                // A script that writes to a client that has gone away ends here; that is often the point.
-            } finally {
-                exchange.close();
-                finished.incrementAndGet();
-                waiters.forEach(CountDownLatch::countDown);
-            }
-        });
-        server.start();
+        super(scripts);
     }
 
-    /** Starts a server that answers with these scripts in order. */
+    /**
+     * Starts a server that answers with these scripts in order.
+     *
+     * @param scripts the scripts, one per request
+     * @return the running server
+     * @throws IOException if the server cannot bind a loopback port
+     */
     public static ScriptedServer start(Script... scripts) throws IOException {
         return new ScriptedServer(List.of(scripts));
-    }
-
-    public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
-    }
-
-    public List<Request> requests() {
-        return List.copyOf(requests);
-    }
-
-    /** Waits until at least {@code n} requests have arrived; fails after 10 seconds. */
-    public Request awaitRequest(int n) throws InterruptedException {
-        awaitCount(() -> requests.size() >= n, "request " + n + " to arrive");
-        return requests.get(n - 1);
-    }
-
-    /** Waits until at least {@code n} scripts have finished (written all, or failed to); fails after 10 seconds. */
-    public void awaitFinished(int n) throws InterruptedException {
-        awaitCount(() -> finished.get() >= n, "script " + n + " to finish");
-    }
-
-    private void awaitCount(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            CountDownLatch latch = new CountDownLatch(1);
-            waiters.add(latch);
-            try {
-                if (done.getAsBoolean()) {
-                    return;
-                }
-                if (!latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    throw new AssertionError("waited 10 s for " + what + "; requests: " + requests.size() + ", finished: " + finished.get());
-                }
-            } finally {
-                waiters.remove(latch);
-            }
-        }
-    }
-
-    /** Blocks a script until the server closes. */
-    public void hang() throws InterruptedException {
-        closing.await();
-    }
-
-    @Override
-    public void close() {
-        closing.countDown();
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    /** Answers 200 {@code text/event-stream}, writes each String (flushed) and sleeps each Duration, then ends the stream cleanly. */
-    public static Script stream(Object... steps) {
-        return (exchange, server) -> {
-            begin(exchange, -1);
-            play(exchange.getResponseBody(), steps);
-        };
-    }
-
-    /** Like {@link #stream}, but promises more bytes than it sends, so the connection breaks instead of ending. */
-    public static Script streamThenDrop(Object... steps) {
-        return (exchange, server) -> {
-            begin(exchange, 1_000_000);
-            play(exchange.getResponseBody(), steps);
-        };
-    }
-
-    /** Like {@link #stream}, then stays silent until the server closes. */
-    public static Script streamThenHang(Object... steps) {
-        return (exchange, server) -> {
-            begin(exchange, -1);
-            play(exchange.getResponseBody(), steps);
-            server.hang();
-        };
-    }
-
-    /** Answers {@code code} with a body and a content type (none when null). */
-    public static Script status(int code, String contentType, String body) {
-        return (exchange, server) -> {
-            if (contentType != null) {
-                exchange.getResponseHeaders().set("Content-Type", contentType);
-            }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                exchange.getResponseBody().write(bytes);
-            }
-        };
-    }
-
-    /** Answers a redirect to {@code location}. */
-    public static Script redirect(int code, String location) {
-        return (exchange, server) -> {
-            exchange.getResponseHeaders().set("Location", location);
-            exchange.sendResponseHeaders(code, -1);
-        };
-    }
-
-    /** Never answers: accepts the request and waits until the server closes. */
-    public static Script silent() {
-        return (exchange, server) -> server.hang();
-    }
-
-    private static void begin(HttpExchange exchange, long length) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.sendResponseHeaders(200, length == -1 ? 0 : length);
-        exchange.getResponseBody().flush();
-    }
-
-    private static void play(OutputStream out, Object... steps) throws IOException, InterruptedException {
-        for (Object step : steps) {
-            if (step instanceof Duration pause) {
-                Thread.sleep(pause);
-            } else if (step instanceof byte[] bytes) {
-                out.write(bytes);
-                out.flush();
-            } else {
-                out.write(step.toString().getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            }
-        }
-    }
-
-    private static Headers copy(Headers headers) {
-        Headers copy = new Headers();
-        headers.forEach(copy::put);
-        return copy;
     }
 }

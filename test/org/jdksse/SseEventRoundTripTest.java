@@ -3,17 +3,17 @@ package org.jdksse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.jdksse.testing.WhatwgParser;
 import org.junit.jupiter.api.Test;
 
 /**
- * Encodes random and adversarial events and reads them back with an independent parser that
- * follows the WHATWG "interpreting an event stream" steps literally, fed whole, byte by byte and
- * in random chunks.
+ * Encodes random and adversarial events and reads them back with the tests' reference parser
+ * ({@link WhatwgParser}: the WHATWG "interpreting an event stream" steps, literally), fed whole,
+ * byte by byte and in random chunks.
  */
 class SseEventRoundTripTest {
     private static final String[] ALPHABET = {
@@ -120,92 +120,17 @@ class SseEventRoundTripTest {
         return seen;
     }
 
+    /** Feeds the reference parser in chunks of these sizes, in turn; each event is seen with the retry in force. */
     private static List<Seen> parse(byte[] bytes, int[] chunkSizes) {
-        Parser parser = new Parser();
+        List<Seen> seen = new ArrayList<>();
+        WhatwgParser[] parser = new WhatwgParser[1];
+        parser[0] = WhatwgParser.of(e -> seen.add(new Seen(e.type(), e.data(), e.lastEventId(), parser[0].retry())), comment -> { });
         int offset = 0;
         for (int i = 0; offset < bytes.length; i++) {
             int size = Math.min(chunkSizes[i % chunkSizes.length], bytes.length - offset);
-            parser.feed(bytes, offset, size);
+            parser[0].feed(bytes, offset, size);
             offset += size;
         }
-        return parser.seen;
-    }
-
-    /** The WHATWG steps, literally: bytes split into lines at CR, LF or CRLF (a CR may end one chunk and its LF start the next). */
-    static final class Parser {
-        final List<Seen> seen = new ArrayList<>();
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-        private boolean afterCr;
-        private boolean first = true;
-        private final StringBuilder data = new StringBuilder();
-        private String eventType = "";
-        private String lastEventIdBuffer = "";
-        private String lastEventId = "";
-        private long retry = -1;
-
-        void feed(byte[] bytes, int offset, int length) {
-            for (int i = offset; i < offset + length; i++) {
-                byte b = bytes[i];
-                if (afterCr && b == '\n') {
-                    afterCr = false;
-                    continue;
-                }
-                afterCr = b == '\r';
-                if (b == '\n' || b == '\r') {
-                    line(new String(line.toByteArray(), StandardCharsets.UTF_8));
-                    line.reset();
-                } else {
-                    line.write(b);
-                }
-            }
-        }
-
-        private void line(String text) {
-            if (first) {
-                first = false;
-                if (text.startsWith("\uFEFF")) {
-                    text = text.substring(1);
-                }
-            }
-            if (text.isEmpty()) {
-                dispatch();
-            } else if (text.startsWith(":")) {
-                return;
-            } else {
-                int colon = text.indexOf(':');
-                String field = colon < 0 ? text : text.substring(0, colon);
-                String value = colon < 0 ? "" : text.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "event" -> eventType = value;
-                    case "data" -> data.append(value).append('\n');
-                    case "id" -> {
-                        if (value.indexOf('\0') < 0) {
-                            lastEventIdBuffer = value;
-                        }
-                    }
-                    case "retry" -> {
-                        if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                            retry = Long.parseLong(value);
-                        }
-                    }
-                    default -> { }
-                }
-            }
-        }
-
-        private void dispatch() {
-            lastEventId = lastEventIdBuffer;
-            if (data.isEmpty()) {
-                eventType = "";
-                return;
-            }
-            data.setLength(data.length() - 1);
-            seen.add(new Seen(eventType.isEmpty() ? "message" : eventType, data.toString(), lastEventId, retry));
-            data.setLength(0);
-            eventType = "";
-        }
+        return seen;
     }
 }

@@ -7,12 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
+import org.jdksse.testing.WhatwgParser;
 import org.junit.jupiter.api.Test;
 
 class SseEventTest {
 
+    /** Pins the exact bytes, and checks that the reference parser reads an event with data back as it was sent. */
     private static void assertEncodes(String expected, SseEvent event) {
         assertEquals(expected, new String(event.encode(), UTF_8));
+        if (event.data() != null) {
+            String type = event.event() == null || event.event().isEmpty() ? "message" : event.event();
+            String data = event.data().replace("\r\n", "\n").replace('\r', '\n');
+            assertEquals(List.of(new WhatwgParser.Event(type, data, event.id() == null ? "" : event.id())),
+                    WhatwgParser.parse(event.encode()));
+        }
     }
 
     @Test

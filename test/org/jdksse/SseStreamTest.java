@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdksse.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,7 @@ class SseStreamTest {
             stream.send("late");
         });
         try (RawClient client = RawClient.get(port, "/s")) {
-            assertEquals(200, client.status);
+            assertEquals(200, client.status());
             assertEquals("text/event-stream; charset=utf-8", client.header("Content-Type"));
             assertEquals("no-cache", client.header("Cache-Control"));
             assertEquals("no", client.header("X-Accel-Buffering"));
@@ -161,7 +162,7 @@ class SseStreamTest {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         head.writeBytes("GET /s HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: ".getBytes(StandardCharsets.US_ASCII));
         head.writeBytes(new byte[] {(byte) 0xE2, (byte) 0x80, (byte) 0xA6});
-        try (RawClient client = RawClient.request(port, head.toByteArray())) {
+        try (RawClient client = RawClient.request(port, head.toByteArray(), new byte[0])) {
             assertEquals("\u2026", seen.get(5, TimeUnit.SECONDS));
         }
     }
@@ -187,8 +188,8 @@ class SseStreamTest {
     @Test
     void postIsRefusedWith405() throws Exception {
         int port = serve(SseOptions.defaults(), stream -> stream.send("never"));
-        try (RawClient client = RawClient.request(port, "POST /s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0")) {
-            assertEquals(405, client.status);
+        try (RawClient client = RawClient.send(port, "POST", "/s", new byte[0])) {
+            assertEquals(405, client.status());
             assertEquals("GET, OPTIONS", client.header("Allow"));
             assertEquals("use GET to subscribe\n", client.readToEnd());
         }
@@ -197,7 +198,7 @@ class SseStreamTest {
     @Test
     void allowedOriginMayReadTheStream() throws Exception {
         int port = serve(SseOptions.defaults().withCorsOrigins("https://a.example"), stream -> stream.send("x"));
-        try (RawClient client = RawClient.request(port, "GET /s HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://a.example")) {
+        try (RawClient client = RawClient.get(port, "/s", "Origin: https://a.example")) {
             assertEquals("https://a.example", client.header("Access-Control-Allow-Origin"));
             assertEquals("Origin", client.header("Vary"));
         }
@@ -206,7 +207,7 @@ class SseStreamTest {
     @Test
     void otherOriginsGetNoCorsHeaders() throws Exception {
         int port = serve(SseOptions.defaults().withCorsOrigins("https://a.example"), stream -> stream.send("x"));
-        try (RawClient client = RawClient.request(port, "GET /s HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example")) {
+        try (RawClient client = RawClient.get(port, "/s", "Origin: https://evil.example")) {
             assertNull(client.header("Access-Control-Allow-Origin"));
         }
     }
@@ -214,9 +215,9 @@ class SseStreamTest {
     @Test
     void preflightFromAnAllowedOriginIsAnswered() throws Exception {
         int port = serve(SseOptions.defaults().withCorsOrigins("https://a.example"), stream -> stream.send("x"));
-        try (RawClient client = RawClient.request(port, "OPTIONS /s HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://a.example\r\n"
-                + "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: last-event-id")) {
-            assertEquals(204, client.status);
+        try (RawClient client = RawClient.send(port, "OPTIONS", "/s", null, "Origin: https://a.example",
+                "Access-Control-Request-Method: GET", "Access-Control-Request-Headers: last-event-id")) {
+            assertEquals(204, client.status());
             assertEquals("https://a.example", client.header("Access-Control-Allow-Origin"));
             assertTrue(client.header("Access-Control-Allow-Headers").contains("Last-Event-ID"));
         }
@@ -225,9 +226,9 @@ class SseStreamTest {
     @Test
     void withoutCorsOriginsAPreflightGetsNoPermission() throws Exception {
         int port = serve(SseOptions.defaults(), stream -> stream.send("x"));
-        try (RawClient client = RawClient.request(port, "OPTIONS /s HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://a.example\r\n"
-                + "Access-Control-Request-Method: GET")) {
-            assertEquals(405, client.status);
+        try (RawClient client = RawClient.send(port, "OPTIONS", "/s", null, "Origin: https://a.example",
+                "Access-Control-Request-Method: GET")) {
+            assertEquals(405, client.status());
             assertNull(client.header("Access-Control-Allow-Origin"));
         }
     }
@@ -242,7 +243,7 @@ class SseStreamTest {
             assertEquals("data: before\n\n", client.readToEnd());
         }
         try (RawClient again = RawClient.get(port, "/s")) {
-            assertEquals(200, again.status);
+            assertEquals(200, again.status());
         }
     }
 }

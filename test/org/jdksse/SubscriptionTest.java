@@ -20,7 +20,7 @@ class SubscriptionTest {
     private final List<Subscription> ended = new ArrayList<>();
     private final Subscription.Owner owner = new Subscription.Owner() {
         @Override
-        public synchronized void departed(Subscription sub, Subscription.Reason reason) {
+        public synchronized void departed(Subscription sub, Departure reason) {
             departures.add(reason.label);
         }
 

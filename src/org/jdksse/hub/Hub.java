@@ -20,6 +20,8 @@ import org.jdksse.Broadcaster;
 import org.jdksse.EventLog;
 import org.jdksse.Sse;
 import org.jdksse.SseOptions;
+import org.jdksse.mercure.Mercure;
+import org.jdksse.mercure.MercureOptions;
 
 /**
  * The standalone pub/sub hub: a {@link Broadcaster} behind the HTTP API the README documents, with a
@@ -39,6 +41,7 @@ final class Hub {
     private final Broadcaster broadcaster;
     private final Publisher publisher;
     private final HttpHandler subscribe;
+    private final HttpHandler mercure;
     private final HttpServer server;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -60,6 +63,7 @@ final class Hub {
         this.broadcaster = builder.build();
         this.publisher = new Publisher(broadcaster, options.publishToken());
         this.subscribe = broadcaster.handler();
+        this.mercure = Mercure.handler(broadcaster, options.mercure());
     }
 
     /**
@@ -112,6 +116,10 @@ final class Hub {
     private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
+        if (path.equals(MercureOptions.WELL_KNOWN_PATH) || path.startsWith(MercureOptions.WELL_KNOWN_PATH + "/")) {
+            mercure.handle(exchange);
+            return;
+        }
         switch (path) {
             case "/events" -> {
                 if (method.equals("GET")) {
@@ -142,7 +150,7 @@ final class Hub {
                     send(exchange, 200, "text/plain; charset=utf-8", "ok\n");
                 }
             }
-            default -> Sse.respond(exchange, 404, "not found; the hub serves /events, /, /stats, /metrics, /healthz");
+            default -> Sse.respond(exchange, 404, "not found; the hub serves /events, /.well-known/mercure, /, /stats, /metrics, /healthz");
         }
     }
 

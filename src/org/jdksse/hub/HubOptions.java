@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jdksse.mercure.MercureOptions;
 
 /**
  * The hub's command line, parsed and validated: each flag once (but {@code --cors-origin}),
@@ -16,11 +17,13 @@ import java.util.Map;
  * @param maxSubscribers the subscriber limit, or 0 for the broadcaster's default (descriptors minus headroom)
  * @param corsOrigins    the origins whose pages may use the hub across sites
  * @param publishToken   the bearer token publishers must send, or null for none (loopback only)
+ * @param mercure        the Mercure endpoint's keys and features (see {@link MercureFlags})
  * @param maxConnections the connection cap, or 0 for the library's default (see {@code Sse.server})
  * @param requestTimeout seconds to send a request's head and body, or 0 for the library's default
  */
 record HubOptions(String host, int port, int history, Duration heartbeat, int maxSubscribers,
-                  List<String> corsOrigins, String publishToken, int maxConnections, int requestTimeout) {
+                  List<String> corsOrigins, String publishToken, MercureOptions mercure, int maxConnections,
+                  int requestTimeout) {
 
     static final String USAGE = """
             usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
@@ -33,6 +36,14 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
               --cors-origin ORIGIN     let pages from ORIGIN subscribe and publish (repeatable; * for any)
               --publish-token TOKEN    require "Authorization: Bearer TOKEN" to publish
                                        (or env JDKSSE_PUBLISH_TOKEN; without one only loopback clients may publish)
+              --publisher-jwt-key KEY  Mercure (/.well-known/mercure): verify publishers' JWTs with KEY
+                                       (without one only loopback clients may publish there)
+              --subscriber-jwt-key KEY Mercure: verify subscribers' JWTs with KEY (without one: public updates only)
+              --jwt-algorithm ALG      HS256 (KEY is the secret), RS256 or ES256 (KEY is a PEM public key
+                                       or @file); default HS256
+              --anonymous              Mercure: with a subscriber key, still serve subscribers without a token
+              --subscriptions          Mercure: presence (subscription events and the subscriptions API)
+                                       (each Mercure flag also as env JDKSSE_<NAME>, e.g. JDKSSE_SUBSCRIBER_JWT_KEY)
               --max-connections N      open connections allowed; over it new ones are closed at once
                                        (default: descriptor limit minus 250; subscribers stay 250 below it)
               --request-timeout SECONDS  time to send a request's head and body; streams are not
@@ -75,6 +86,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         int maxConnections = 0;
         int requestTimeout = 0;
         List<String> seen = new ArrayList<>();
+        MercureFlags mercure = new MercureFlags();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -89,6 +101,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
             if (eq > 0) {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
+            } else if (MercureFlags.isSwitch(name)) {
+                value = "true";
             } else if (i + 1 < args.length && isKnown(name)) {
                 value = args[++i];
             } else {
@@ -115,7 +129,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 case "--publish-token" -> token = token(name, value);
                 case "--max-connections" -> maxConnections = number(name, value, 1, Integer.MAX_VALUE);
                 case "--request-timeout" -> requestTimeout = number(name, value, 1, 3600);
-                default -> throw new AssertionError(name);
+                default -> mercure.set(name, value);
             }
         }
         if (token == null) {
@@ -136,14 +150,14 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                     + maxConnections + "), so that a full hub still answers 503");
         }
         return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token,
-                maxConnections, requestTimeout);
+                mercure.build(env), maxConnections, requestTimeout);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
                  "--publish-token", "--max-connections", "--request-timeout" -> true;
-            default -> false;
+            default -> MercureFlags.isKnown(name);
         };
     }
 
@@ -192,7 +206,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     public String toString() {
         return "HubOptions[host=" + host + ", port=" + port + ", history=" + history + ", heartbeat=" + heartbeat
                 + ", maxSubscribers=" + maxSubscribers + ", corsOrigins=" + corsOrigins + ", publishToken="
-                + (publishToken == null ? "none" : "set") + ", maxConnections=" + maxConnections
-                + ", requestTimeout=" + requestTimeout + "]";
+                + (publishToken == null ? "none" : "set") + ", mercure=" + mercure + ", maxConnections="
+                + maxConnections + ", requestTimeout=" + requestTimeout + "]";
     }
 }

@@ -2,20 +2,15 @@ package org.jdksse.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.jdksse.testing.Await;
+import org.jdksse.testing.JavaProcess;
+import org.jdksse.testing.Json;
+import org.jdksse.testing.RawClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,86 +18,50 @@ import org.junit.jupiter.api.Test;
  * a process of its own (a signal); the exit codes of the command line are checked in process in
  * {@link HubOptionsTest}, except that the jar passes them on.
  */
+@Tag("process")
 class HubProcessTest {
-    private static final Path JAR = Path.of("build/jdk-sse.jar");
-    static final Pattern LISTENING = Pattern.compile("jdk-sse hub listening on http://127\\.0\\.0\\.1:(\\d+)/");
     /** SIGTERM's bound: the hub's grace for streams plus the server's stop, with room for JVM exit. */
-    private static final long SHUTDOWN_BOUND_SECONDS = 8;
-
-    static Process launch(String... args) throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "make test builds " + JAR + " first");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx256m", "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("JDKSSE_PUBLISH_TOKEN");
-        return builder.start();
-    }
-
-    private static String readAll(java.io.InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    private static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(8);
+    private static final Duration EXIT = Duration.ofSeconds(30);
 
     @Test
     void sigtermEndsEveryStreamAndExitsWithinTheBound() throws Exception {
-        Process hub = launch("--port", "0");
-        List<HubClient> streams = new ArrayList<>();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            Matcher listening = LISTENING.matcher(first == null ? "" : first);
-            assertTrue(listening.matches(), "start line: " + first);
-            int port = Integer.parseInt(listening.group(1));
+        List<RawClient> streams = new ArrayList<>();
+        try (JavaProcess hub = JavaProcess.jar("--port", "0")) {
+            int port = hub.port();
+            assertTrue(hub.nextLine(EXIT).matches("jdk-sse hub listening on http://127\\.0\\.0\\.1:\\d+/"), hub.stdout());
             for (int i = 0; i < 50; i++) {
-                HubClient stream = HubClient.get(port, "/events?topic=t" + (i % 3));
+                RawClient stream = RawClient.get(port, "/events?topic=t" + (i % 3));
                 streams.add(stream);
-                assertEquals(200, stream.status);
+                assertEquals(200, stream.status());
             }
-            awaitSubscribers(port, 50);
+            // Another process's counter has no latch to wait on: poll it.
+            Await.value("50 subscribers", Duration.ofSeconds(10),
+                    () -> Json.object(RawClient.exchange(port, "GET", "/stats", null).body()), stats -> stats.get("subscribers").equals(50L));
 
             long start = System.nanoTime();
-            hub.destroy(); // SIGTERM on Linux: the shutdown hook runs
-            for (HubClient stream : streams) {
-                assertTrue(stream.endsWithinTimeout(), "every stream ends");
+            hub.terminate(); // SIGTERM on Linux: the shutdown hook runs
+            for (RawClient stream : streams) {
+                assertTrue(stream.endsWithin(Duration.ofSeconds(10)), "every stream ends");
             }
-            assertTrue(hub.waitFor(SHUTDOWN_BOUND_SECONDS, TimeUnit.SECONDS), "the hub exits within the bound");
+            assertTrue(hub.waitFor(SHUTDOWN_BOUND), "the hub exits within the bound");
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(143, hub.exitValue(), "128 + SIGTERM");
             System.out.println("SIGTERM with 50 streams: every stream ended and the hub exited in " + millis + " ms");
         } finally {
-            for (HubClient stream : streams) {
+            for (RawClient stream : streams) {
                 stream.close();
             }
-            hub.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    static void awaitSubscribers(int port, long n) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        for (;;) {
-            HubClient.Response stats = HubClient.exchange(port, "GET", "/stats", null);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> json = (Map<String, Object>) Json.parse(stats.body());
-            if (json.get("subscribers").equals(n)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("never " + n + " subscribers: " + stats.body());
-            }
-            Thread.sleep(10);
         }
     }
 
     @Test
     void theJarExitsWithTheCodeTheCommandLineReturns() throws Exception {
         // Main alone calls System.exit; this is the one check that it passes the code on.
-        Process hub = launch("--bogus", "1");
-        try {
-            assertTrue(hub.waitFor(30, TimeUnit.SECONDS));
+        try (JavaProcess hub = JavaProcess.jar("--bogus", "1")) {
+            assertTrue(hub.waitFor(EXIT));
             assertEquals(2, hub.exitValue());
-            assertEquals("jdk-sse: unknown flag: --bogus", readAll(hub.getErrorStream()).lines().findFirst().orElse(""));
-        } finally {
-            hub.destroyForcibly();
+            assertEquals("jdk-sse: unknown flag: --bogus", hub.stderr().lines().findFirst().orElse(""));
         }
     }
 }

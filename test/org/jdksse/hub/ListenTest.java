@@ -1,37 +1,25 @@
 package org.jdksse.hub;
 
-import static org.jdksse.ScriptedServer.status;
-import static org.jdksse.ScriptedServer.stream;
-import static org.jdksse.ScriptedServer.streamThenHang;
+import static org.jdksse.testing.ScriptedServer.status;
+import static org.jdksse.testing.ScriptedServer.stream;
+import static org.jdksse.testing.ScriptedServer.streamThenHang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jdksse.ScriptedServer;
+import java.util.Map;
 import org.jdksse.client.MessageEvent;
+import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The {@code listen} command against a scripted server, in process and as {@code java -jar}. */
+/** The {@code listen} command in process, against a scripted server and the hub ({@link ListenProcessTest} runs the jar). */
 @Timeout(60)
 class ListenTest {
 
@@ -168,132 +156,18 @@ class ListenTest {
     }
 
     @Test
-    void jarFlushesEachLineAndExitsZeroOnNoContent() throws Exception {
-        Path jar = Path.of("build/jdk-sse.jar");
-        assertTrue(Files.isRegularFile(jar), "make test builds " + jar);
-        CountDownLatch firstLineRead = new CountDownLatch(1);
-        // The first stream stays open until the test has read the first line, which proves the flush.
-        ScriptedServer.Script holdingFirst = (exchange, server) -> {
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            exchange.getResponseBody().write("retry: 10\nid: 1\ndata: first\n\n".getBytes(StandardCharsets.UTF_8));
-            exchange.getResponseBody().flush();
-            firstLineRead.await(30, TimeUnit.SECONDS);
-        };
-        try (ScriptedServer server = ScriptedServer.start(holdingFirst, stream("id: 2\ndata: second\n\n"))) {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            Process process = new ProcessBuilder(java, "-jar", jar.toString(), "listen", server.uri("/events").toString())
-                    .redirectError(ProcessBuilder.Redirect.PIPE)
-                    .start();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("{\"type\":\"message\",\"data\":\"first\",\"id\":\"1\"}", out.readLine());
-                assertTrue(process.isAlive());
-                firstLineRead.countDown();
-                assertEquals("{\"type\":\"message\",\"data\":\"second\",\"id\":\"2\"}", out.readLine());
-                assertEquals(null, out.readLine());
-                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-                assertEquals(0, process.exitValue(), new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-                assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
-                assertEquals("2", server.requests().get(2).header("Last-Event-ID"));
-            } finally {
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    /** Starts the hub from the jar on a free port and returns it with its root URL. */
-    private record HubProcess(Process process, URI root) implements AutoCloseable {
-        static HubProcess start() throws Exception {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            Process process = new ProcessBuilder(java, "-jar", "build/jdk-sse.jar", "--port", "0")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            Matcher m = Pattern.compile("listening on (http://\\S+/)").matcher(String.valueOf(line));
-            if (!m.find()) {
-                process.destroyForcibly();
-                throw new AssertionError("hub's first line: " + line);
-            }
-            return new HubProcess(process, URI.create(m.group(1)));
-        }
-
-        String publish(String query, String contentType, String body) throws Exception {
-            HttpResponse<String> answer = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(root.resolve("/events?" + query)).header("Content-Type", contentType)
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, answer.statusCode(), answer.body());
-            return answer.body().strip();
-        }
-
-        void awaitSubscribers(int n) throws Exception {
-            HttpRequest stats = HttpRequest.newBuilder(root.resolve("/stats")).build();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            // Another process's state has no latch to wait on; poll it briefly.
-            while (!HttpClient.newHttpClient().send(stats, HttpResponse.BodyHandlers.ofString()).body().contains("\"subscribers\":" + n + ",")) {
-                assertTrue(System.nanoTime() < deadline, "waited 30 s for " + n + " subscribers");
-                Thread.sleep(10);
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    private static Process listenProcess(String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-jar", "build/jdk-sse.jar", "listen"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    @Test
-    void listensToTheHubAndResumesWithLastEventId() throws Exception {
-        try (HubProcess hub = HubProcess.start()) {
-            String url = hub.root().resolve("/events?topic=news").toString();
-            Process live = listenProcess(url);
-            try {
-                hub.awaitSubscribers(1);
-                String first = hub.publish("topic=news", "application/x-www-form-urlencoded", "data=hello+world&event=greet");
-                String second = hub.publish("topic=news", "text/plain; charset=utf-8", "raw é \"quoted\"\nline two");
-                hub.publish("topic=other", "application/x-www-form-urlencoded", "data=not+for+us");
-                BufferedReader out = new BufferedReader(new InputStreamReader(live.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("{\"type\":\"greet\",\"data\":\"hello world\",\"id\":\"" + first + "\"}", out.readLine());
-                assertEquals("{\"type\":\"message\",\"data\":\"raw é \\\"quoted\\\"\\nline two\",\"id\":\"" + second + "\"}", out.readLine());
-
-                // Resuming after the first event replays the second; an id the hub never issued gets a reset first.
-                Process resumed = listenProcess(url, "--last-event-id", first);
-                Process unknown = listenProcess(url, "--last-event-id", "999999");
-                try {
-                    BufferedReader r = new BufferedReader(new InputStreamReader(resumed.getInputStream(), StandardCharsets.UTF_8));
-                    assertTrue(r.readLine().contains("\"id\":\"" + second + "\""));
-                    BufferedReader u = new BufferedReader(new InputStreamReader(unknown.getInputStream(), StandardCharsets.UTF_8));
-                    assertTrue(u.readLine().startsWith("{\"type\":\"reset\","));
-                } finally {
-                    resumed.destroyForcibly();
-                    unknown.destroyForcibly();
-                }
-            } finally {
-                live.destroyForcibly();
-            }
-        }
-    }
-
-    @Test
     void exitsOneOnTheHubsErrorAnswers() throws Exception {
-        try (HubProcess hub = HubProcess.start()) {
-            Run notFound = listen(hub.root().resolve("/nope").toString());
+        Hub hub = Hub.start(HubOptions.parse(new String[] {"--port", "0"}, Map.of()));
+        try {
+            URI root = URI.create("http://127.0.0.1:" + hub.address().getPort() + "/");
+            Run notFound = listen(root.resolve("/nope").toString());
             assertEquals(1, notFound.code());
-            assertEquals(List.of("listen: HTTP 404 from " + hub.root().resolve("/nope")), notFound.errLines());
-            Run emptyTopic = listen(hub.root().resolve("/events?topic=").toString());
+            assertEquals(List.of("listen: HTTP 404 from " + root.resolve("/nope")), notFound.errLines());
+            Run emptyTopic = listen(root.resolve("/events?topic=").toString());
             assertEquals(1, emptyTopic.code());
-            assertEquals(List.of("listen: HTTP 400 from " + hub.root().resolve("/events?topic=")), emptyTopic.errLines());
+            assertEquals(List.of("listen: HTTP 400 from " + root.resolve("/events?topic=")), emptyTopic.errLines());
+        } finally {
+            hub.stop();
         }
     }
 }

@@ -10,6 +10,7 @@ import org.jdksse.Broadcaster;
 import org.jdksse.EventLog;
 import org.jdksse.Update;
 import org.jdksse.SseEvent;
+import org.jdksse.testing.FakeExchange;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,16 +1,24 @@
-package org.jdksse.hub;
+package org.jdksse.testing;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A strict JSON parser (RFC 8259) for the tests: objects become maps, arrays lists, numbers
- * {@code Long} or {@code Double}. Anything the grammar does not allow, such as a raw control
- * character in a string, a trailing comma or trailing text, throws.
+ * The tests' strict JSON parser (RFC 8259), which must not trust the code under test's own string
+ * handling: objects become maps in document order, arrays lists, {@code true}/{@code false}
+ * booleans, {@code null} null. Numbers are exact and their kind is kept: an integer literal is a
+ * {@link Long} (a {@link BigDecimal} beyond the long range), a literal with a fraction or an
+ * exponent a {@link BigDecimal}; never a double, so nothing is rounded. Anything the grammar does
+ * not allow (a raw control character in a string, a trailing comma, a leading zero, a duplicate
+ * name, trailing text) is an {@link IllegalArgumentException}.
  */
-final class Json {
+public final class Json {
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private final String text;
     private int at;
 
@@ -18,9 +26,15 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    /**
+     * Parses exactly one JSON value, with white space around it.
+     *
+     * @param text the JSON text
+     * @return a Map, List, String, Long, BigDecimal, Boolean or null
+     * @throws IllegalArgumentException if the text is not exactly one JSON value
+     */
+    public static Object parse(String text) {
         Json json = new Json(text);
-        json.space();
         Object value = json.value();
         json.space();
         if (json.at != text.length()) {
@@ -29,12 +43,27 @@ final class Json {
         return value;
     }
 
+    /**
+     * Parses exactly one JSON object.
+     *
+     * @param text the JSON text
+     * @return its members in document order
+     * @throws IllegalArgumentException if the text is not exactly one JSON object
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> object(String text) {
+        if (parse(text) instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new IllegalArgumentException("not a JSON object: " + text);
+    }
+
     private Object value() {
+        space();
         if (at >= text.length()) {
             throw error("a value expected");
         }
-        char c = text.charAt(at);
-        return switch (c) {
+        return switch (text.charAt(at)) {
             case '{' -> object();
             case '[' -> array();
             case '"' -> string();
@@ -49,52 +78,40 @@ final class Json {
         Map<String, Object> map = new LinkedHashMap<>();
         at++;
         space();
-        if (peek('}')) {
-            at++;
+        if (take('}')) {
             return map;
         }
-        for (;;) {
+        do {
             space();
-            if (!peek('"')) {
+            if (at >= text.length() || text.charAt(at) != '"') {
                 throw error("a member name expected");
             }
             String name = string();
             space();
             expect(':');
-            space();
             if (map.containsKey(name)) {
                 throw error("duplicate name " + name);
             }
             map.put(name, value());
             space();
-            if (peek(',')) {
-                at++;
-                continue;
-            }
-            expect('}');
-            return map;
-        }
+        } while (take(','));
+        expect('}');
+        return map;
     }
 
     private List<Object> array() {
         List<Object> list = new ArrayList<>();
         at++;
         space();
-        if (peek(']')) {
-            at++;
+        if (take(']')) {
             return list;
         }
-        for (;;) {
-            space();
+        do {
             list.add(value());
             space();
-            if (peek(',')) {
-                at++;
-                continue;
-            }
-            expect(']');
-            return list;
-        }
+        } while (take(','));
+        expect(']');
+        return list;
     }
 
     private String string() {
@@ -139,20 +156,28 @@ final class Json {
     }
 
     private Object number() {
-        int start = at;
-        while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
-            at++;
+        Matcher m = NUMBER.matcher(text).region(at, text.length());
+        if (!m.lookingAt()) {
+            throw error("a value expected");
         }
-        String n = text.substring(start, at);
-        if (!n.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
-            throw error("bad number " + n);
+        at = m.end();
+        if (at < text.length() && "0123456789.eE+-".indexOf(text.charAt(at)) >= 0) {
+            throw error("bad number"); // such as 01 or 1.e5: the grammar stops too early
         }
-        return n.matches("-?[0-9]+") ? (Object) Long.parseLong(n) : (Object) Double.parseDouble(n);
+        BigDecimal exact = new BigDecimal(m.group());
+        if (m.group(2) != null || m.group(3) != null) {
+            return exact;
+        }
+        try {
+            return exact.longValueExact();
+        } catch (ArithmeticException beyondLong) {
+            return exact;
+        }
     }
 
     private Object literal(String word, Object value) {
         if (!text.startsWith(word, at)) {
-            throw error("bad literal");
+            throw error("a value expected");
         }
         at += word.length();
         return value;
@@ -164,18 +189,21 @@ final class Json {
         }
     }
 
-    private boolean peek(char c) {
-        return at < text.length() && text.charAt(at) == c;
+    private boolean take(char c) {
+        if (at < text.length() && text.charAt(at) == c) {
+            at++;
+            return true;
+        }
+        return false;
     }
 
     private void expect(char c) {
-        if (!peek(c)) {
+        if (!take(c)) {
             throw error("'" + c + "' expected");
         }
-        at++;
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException(what + " at " + at + " in " + text);
+        return new IllegalArgumentException(what + " at " + at + " in: " + text);
     }
 }

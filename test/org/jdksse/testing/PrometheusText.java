@@ -1,4 +1,4 @@
-package org.jdksse.hub;
+package org.jdksse.testing;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * samples stay together. Anything else throws. One rule goes beyond the format, which allows
  * untyped samples: every sample needs a TYPE, since the hub types all of its families.
  */
-final class PrometheusText {
+public final class PrometheusText {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern VALUE = Pattern.compile(
@@ -24,14 +24,27 @@ final class PrometheusText {
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (.*)");
     private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
 
-    /** One sample line. */
-    record Sample(String name, Map<String, String> labels, double value) {
+    /**
+     * One sample line.
+     *
+     * @param name   the metric name
+     * @param labels the labels, unescaped, in order
+     * @param value  the value
+     */
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private PrometheusText() {
     }
 
-    static List<Sample> parse(String text) {
+    /**
+     * Reads a whole exposition.
+     *
+     * @param text the text, ending in a line feed
+     * @return its samples, in order
+     * @throws IllegalArgumentException naming the line, if the text breaks the format
+     */
+    public static List<Sample> parse(String text) {
         if (!text.isEmpty() && !text.endsWith("\n")) {
             throw new IllegalArgumentException("the text must end with a line feed");
         }

@@ -1,4 +1,4 @@
-package org.jdksse.hub;
+package org.jdksse.testing;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;
@@ -19,7 +19,7 @@ import java.util.Map;
  * An exchange made by hand, so that a handler can be called with a remote address no test could
  * connect from (such as 192.0.2.1, a documentation address): no packet is sent anywhere.
  */
-final class FakeExchange extends HttpExchange {
+public final class FakeExchange extends HttpExchange {
     private final String method;
     private final URI uri;
     private final InetSocketAddress remote;
@@ -31,7 +31,16 @@ final class FakeExchange extends HttpExchange {
     private int status = -1;
     private boolean closed;
 
-    FakeExchange(String method, String target, String remoteAddress, String body) throws Exception {
+    /**
+     * Makes a request; the body's length is its {@code Content-Length}.
+     *
+     * @param method        the method
+     * @param target        the request target, such as {@code /events?topic=t}
+     * @param remoteAddress an address literal, such as {@code 192.0.2.1} (no lookup is made)
+     * @param body          the body, sent as UTF-8
+     * @throws Exception if the target or the address is malformed
+     */
+    public FakeExchange(String method, String target, String remoteAddress, String body) throws Exception {
         this.method = method;
         this.uri = new URI(target);
         // getByName with an address literal parses it: no lookup, no traffic.
@@ -41,20 +50,42 @@ final class FakeExchange extends HttpExchange {
         requestHeaders.set("Content-Length", Integer.toString(bytes.length));
     }
 
-    FakeExchange header(String name, String value) {
+    /**
+     * Sets a request header.
+     *
+     * @param name  the header's name
+     * @param value its value
+     * @return this exchange
+     */
+    public FakeExchange header(String name, String value) {
         requestHeaders.set(name, value);
         return this;
     }
 
-    int status() {
+    /**
+     * Returns the status the handler sent, or -1.
+     *
+     * @return the status, or -1 before the handler sent headers
+     */
+    public int status() {
         return status;
     }
 
-    String body() {
+    /**
+     * Returns what the handler wrote, as UTF-8.
+     *
+     * @return the response body
+     */
+    public String body() {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    boolean closed() {
+    /**
+     * Returns whether the handler closed the exchange.
+     *
+     * @return true once closed
+     */
+    public boolean closed() {
         return closed;
     }
 

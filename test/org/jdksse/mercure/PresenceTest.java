@@ -1,0 +1,120 @@
+package org.jdksse.mercure;
+
+import static org.jdksse.mercure.HubFixture.enc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jdksse.Broadcaster;
+import org.jdksse.SseOptions;
+import org.jdksse.mercure.HubFixture.Event;
+import org.jdksse.mercure.HubFixture.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PresenceTest {
+    static final String EVENTS = "/.well-known/mercure/subscriptions/{topic}/{subscriber}";
+    static final String WATCHER = Tokens.hs256("{\"mercure\":{\"subscribe\":[\"" + EVENTS + "\","
+            + "\"/.well-known/mercure/subscriptions{/topic}{/subscriber}\"]}}");
+
+    HubFixture hub;
+
+    @BeforeEach
+    void start() throws Exception {
+        TokenVerifier key = TokenVerifier.of("HS256", Tokens.SECRET);
+        // Short heartbeats: a subscriber that left is noticed at the next write.
+        Broadcaster broadcaster = Broadcaster.builder().options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(200))).build();
+        hub = new HubFixture(broadcaster, MercureOptions.builder().publisherKey(key).subscriberKey(key).anonymous(true)
+                .subscriptions(true).build());
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(String text) throws Exception {
+        return (Map<String, Object>) Json.parse(text);
+    }
+
+    /** The next subscription event about this selector: the watcher may also hear of the others. */
+    private static Event about(Stream watcher, String topic) throws Exception {
+        for (Event e; (e = watcher.next()) != null; ) {
+            if (topic.equals(json(e.data()).get("topic"))) {
+                return e;
+            }
+        }
+        throw new AssertionError("the stream ended");
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return hub.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSubscriberComingAndGoingIsAnnouncedAsPrivateSubscriptionEvents() throws Exception {
+        String selector = "https://example.com/{selector}";
+        try (Stream anonymous = hub.subscribe("topic=" + enc(EVENTS));
+             Stream watcher = hub.subscribe("topic=" + enc(EVENTS), "Authorization", "Bearer " + WATCHER)) {
+            Stream reader = hub.subscribe("topic=" + enc(selector), "Authorization", "Bearer "
+                    + Tokens.hs256("{\"mercure\":{\"subscribe\":[],\"payload\":{\"foo\":\"bar\"}}}"));
+            Event joined = about(watcher, selector);
+            Map<String, Object> doc = json(joined.data());
+            String subscriber = (String) doc.get("subscriber");
+            assertTrue(subscriber.startsWith("urn:uuid:"), subscriber);
+            String id = "/.well-known/mercure/subscriptions/https%3A%2F%2Fexample.com%2F%7Bselector%7D/" + enc(subscriber);
+            assertEquals(Map.of("@context", "https://mercure.rocks/", "id", id, "type", "Subscription",
+                    "topic", "https://example.com/{selector}", "subscriber", subscriber, "active", true,
+                    "payload", Map.of("foo", "bar")), doc);
+
+            HttpResponse<String> list = get("/.well-known/mercure/subscriptions", WATCHER);
+            assertEquals(200, list.statusCode());
+            assertEquals("application/ld+json", list.headers().firstValue("Content-Type").orElse(null));
+            Map<String, Object> collection = json(list.body());
+            assertEquals("Subscriptions", collection.get("type"));
+            assertEquals("/.well-known/mercure/subscriptions", collection.get("id"));
+            assertEquals(joined.id(), collection.get("lastEventID"));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> subscriptions = (List<Map<String, Object>>) collection.get("subscriptions");
+            assertTrue(subscriptions.stream().anyMatch(s -> s.get("id").equals(id)), list.body());
+
+            Map<String, Object> one = json(get(id, WATCHER).body());
+            assertEquals(subscriber, one.get("subscriber"));
+            assertEquals(200, get("/.well-known/mercure/subscriptions/" + enc("https://example.com/{selector}"), WATCHER).statusCode());
+            assertEquals(404, get("/.well-known/mercure/subscriptions/x/urn%3Auuid%3Anone", WATCHER).statusCode());
+            assertEquals(401, get("/.well-known/mercure/subscriptions", null).statusCode());
+            assertEquals(403, get("/.well-known/mercure/subscriptions", Tokens.hs256(Tokens.claims("[]", "[\"other\"]"))).statusCode());
+
+            reader.close();
+            Map<String, Object> left = json(about(watcher, selector).data());
+            assertEquals(false, left.get("active"));
+            assertEquals(id, left.get("id"));
+            // The anonymous subscriber of the same selector saw neither event: its first is a public marker.
+            hub.published(Tokens.hs256(Tokens.claims("[\"*\"]", "[]")), "topic", "/.well-known/mercure/subscriptions/x/y", "data", "marker");
+            assertEquals("marker", anonymous.next().data());
+        }
+    }
+
+    @Test
+    void theDiscoveryLinkNamesTheHub() {
+        assertEquals("<https://example.com/.well-known/mercure>; rel=\"mercure\"", Mercure.link("https://example.com/.well-known/mercure"));
+        for (String bad : List.of("https://x/>; rel=evil", "a b", "")) {
+            try {
+                Mercure.link(bad);
+                throw new AssertionError("accepted " + bad);
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage().startsWith("hubUrl"));
+            }
+        }
+    }
+}

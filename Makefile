@@ -26,7 +26,7 @@ TESTSRC    := $(shell find test -path test/interop -prune -o -name '*.java' -pri
 JAR        := build/jdk-sse.jar
 JUNIT_JAR  := build/lib/junit-platform-console-standalone-$(JUNIT).jar
 
-.PHONY: build jar test run javadoc install clean bench bench-quick bench-smoke test-interop
+.PHONY: build jar test run javadoc install clean bench bench-quick bench-smoke test-interop test-hostile
 
 build: build/classes.stamp
 
@@ -104,6 +104,10 @@ test-cluster: $(JAR) redis-server
 	bash test/cluster/run
 bench-cluster: $(JAR) redis-server
 	bash bench/cluster/run
+
+# The hub under hostile clients (issue 14): loopback only, about 3 minutes; HOSTILE_SCENARIOS=1,3 for some.
+test-hostile: $(JAR)
+	@JAVA="$(JAVA)" JAVAC="$(JAVAC)" bash test/hostile/run
 
 clean:
 	rm -rf build

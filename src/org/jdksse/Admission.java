@@ -1,11 +1,9 @@
 package org.jdksse;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Any thread may call any method; none blocks but on writing a refusal.
  */
 final class Admission {
-    /** Descriptors left for everything but subscribers: the listener, clients of other handlers, files. */
-    static final int DESCRIPTOR_HEADROOM = 500;
+    /** Descriptors left for everything but subscribers (with the default connection cap): the listener, clients of other handlers, files. */
+    static final int DESCRIPTOR_HEADROOM = Limits.CONNECTION_HEADROOM + Limits.SUBSCRIBER_HEADROOM;
     /** The {@code Retry-After} of a 503, in seconds. */
     static final int RETRY_AFTER_SECONDS = 5;
 
@@ -103,12 +101,11 @@ final class Admission {
         return maxSubscribers;
     }
 
-    /** The process's descriptor limit minus headroom; without a Unix MXBean, a conservative 10,000. */
+    /**
+     * The connection cap of {@link Sse#server} minus headroom, so that a full server still has
+     * connections to answer 503 with (the descriptor limit minus 500 with the default cap).
+     */
     static int defaultMaxSubscribers() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
-            long max = unix.getMaxFileDescriptorCount();
-            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, max - DESCRIPTOR_HEADROOM));
-        }
-        return 10_000;
+        return Limits.defaultMaxSubscribers();
     }
 }

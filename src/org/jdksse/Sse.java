@@ -9,13 +9,10 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,17 +58,52 @@ public final class Sse {
     }
 
     /**
-     * Creates a server at this address, with a virtual thread per request and an explicit
-     * backlog; it is not started.
+     * Creates a server at this address, with a virtual thread per request, an explicit backlog
+     * and safe limits; it is not started.
+     *
+     * <p>The limits are the JDK's {@code HttpServer} system properties, which it reads once per
+     * process, when its first server is created. This method sets each one the user has not set
+     * (with {@code -D} or {@link System#setProperty} before the first server), so they hold only
+     * if the process's first {@code HttpServer} comes from here:
+     * <ul>
+     * <li>{@code jdk.httpserver.maxConnections}: the descriptor limit minus 250 (see
+     *     {@link #maxConnections()}); over it the JDK closes new connections at once, instead of
+     *     failing to accept them in a loop that spins a core.
+     * <li>{@code sun.net.httpserver.maxReqTime}: 10 seconds to send a request's head and body;
+     *     then the JDK closes the connection. Streams are responses: this does not end them, but
+     *     a handler that streams in answer to a POST must read the body first ({@link #readText}
+     *     does).
+     * <li>{@code sun.net.httpserver.maxReqHeaders} 200 and {@code sun.net.httpserver.maxReqHeaderSize}
+     *     65,536 bytes (request line included): over them the JDK closes the connection without
+     *     an answer. Below them, every context answers {@code 414} for a request line over 8 KiB
+     *     and {@code 431} for over 100 header fields or 32 KiB of them.
+     * <li>{@code sun.net.httpserver.clockTick} 1,000 ms: a connection that never sends a byte is
+     *     closed within a second of the timeout instead of ten.
+     * <li>{@code sun.net.httpserver.maxRspTime} is left unset: it would end every stream.
+     * </ul>
+     * A value of 0 or less turns a limit off. Refusals are logged at most once a minute.
      *
      * @param address the address to bind
      * @return the server, not started
      * @throws IOException if the address cannot be bound
      */
     public static HttpServer server(InetSocketAddress address) throws IOException {
-        HttpServer server = HttpServer.create(address, BACKLOG);
+        Limits.applyDefaults();
+        HttpServer server = new LimitedServer(HttpServer.create(address, BACKLOG));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         return server;
+    }
+
+    /**
+     * Returns the connection cap of the servers {@link #server} creates: the system property
+     * {@code jdk.httpserver.maxConnections} if set, else the process's descriptor limit minus
+     * 250 (half the limit when that is small); 0 when the user turned the cap off. A broadcaster's
+     * default subscriber limit stays 250 below it, so that a full server still answers 503.
+     *
+     * @return the cap, or 0 for none
+     */
+    public static int maxConnections() {
+        return Limits.maxConnections();
     }
 
     /**
@@ -111,7 +143,9 @@ public final class Sse {
      * Answers this exchange with an event stream, whatever its method, and runs the producer on
      * the calling thread; returns when the producer is done and the response has ended. This
      * serves streams that answer a POST, as chat-completion APIs do; {@link #handler} is the
-     * usual way for GET.
+     * usual way for GET. A query that is not validly percent-encoded gets 400 instead. Read a
+     * request body to its end first ({@link #readText} does): until then the JDK counts the request
+     * as still arriving, and closes the connection at the request timeout (see {@link #server}).
      *
      * <pre>{@code
      * server.createContext("/v1/chat/completions", exchange -> {
@@ -127,6 +161,16 @@ public final class Sse {
      * @param producer produces the stream's events
      */
     public static void stream(HttpExchange exchange, SseOptions options, SseStream.Producer producer) {
+        try {
+            query(exchange.getRequestURI()); // a malformed query (lastEventId among it) is refused, not ignored
+        } catch (IllegalArgumentException malformed) {
+            try {
+                respond(exchange, 400, malformed.getMessage());
+            } catch (IOException gone) {
+                exchange.close();
+            }
+            return;
+        }
         ExchangeStream stream = ExchangeStream.open(exchange, options);
         if (stream == null) {
             return;
@@ -155,35 +199,36 @@ public final class Sse {
     }
 
     /**
-     * Returns the query parameters of a request URI, decoded as UTF-8, in order; a parameter
-     * that is not validly percent-encoded is left out.
+     * Returns the query parameters of a request URI, decoded as UTF-8 ({@code +} is a space), in
+     * order. A parameter that is not validly percent-encoded UTF-8 is an error, never skipped:
+     * a handler answers it with 400, as it would a malformed form body.
      *
      * @param uri the request URI
      * @return the parameters by name, each with its values in order
+     * @throws IllegalArgumentException naming the parameter, if one is malformed
      */
     public static Map<String, List<String>> query(URI uri) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            try {
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-            } catch (IllegalArgumentException badEscape) {
-                // A malformed escape decodes to nothing trustworthy: skip the parameter.
-            }
-        }
-        return params;
+        return Form.decode(uri.getRawQuery(), "query parameter");
+    }
+
+    /**
+     * Decodes an {@code application/x-www-form-urlencoded} body as {@link #query} decodes a query
+     * string, with the same rule for a malformed field.
+     *
+     * @param body the body as text, or null
+     * @return the fields by name, each with its values in order
+     * @throws IllegalArgumentException naming the field, if one is malformed
+     */
+    public static Map<String, List<String>> form(String body) {
+        return Form.decode(body, "form field");
     }
 
     /**
      * Returns the request body as text, or answers the request itself and returns {@code null}:
-     * with 413 when the body is over {@code maxBytes}, with 400 when it is not valid UTF-8.
-     * Only that many bytes (plus one) are ever read, so an oversized body costs nothing.
+     * with 413 when the body is over {@code maxBytes}, with 408 when it is still arriving two
+     * seconds before the request timeout (see {@link #server}), with 400 when it is not valid
+     * UTF-8. Only that many bytes (plus one) are ever kept; up to four times as many are read and
+     * thrown away before a 413, so that the client can read the answer.
      *
      * @param exchange the exchange
      * @param maxBytes the largest body accepted
@@ -191,9 +236,8 @@ public final class Sse {
      * @throws IOException if the body cannot be read or the refusal cannot be written
      */
     public static String readText(HttpExchange exchange, int maxBytes) throws IOException {
-        byte[] body = exchange.getRequestBody().readNBytes(maxBytes + 1);
-        if (body.length > maxBytes) {
-            respond(exchange, 413, "the body is over " + maxBytes + " bytes");
+        byte[] body = Body.read(exchange, maxBytes);
+        if (body == null) {
             return null;
         }
         try {
@@ -207,7 +251,9 @@ public final class Sse {
 
     /**
      * Sends a complete {@code text/plain} response, the text followed by a newline, and closes
-     * the exchange. Errors are answered this way: a status and a one-line reason.
+     * the exchange. Errors are answered this way: a status and a one-line reason. For a status of
+     * 400 or more the reason is kept to one line (line breaks escaped, cut at 200 characters), so
+     * that a reason quoting a client's value stays short.
      *
      * @param exchange the exchange, whose headers are not yet sent
      * @param status   the status code
@@ -215,7 +261,12 @@ public final class Sse {
      * @throws IOException if the response cannot be written
      */
     public static void respond(HttpExchange exchange, int status, String text) throws IOException {
-        respond(exchange, status, "text/plain; charset=utf-8", text + "\n");
+        respond(exchange, status, "text/plain; charset=utf-8", (status >= 400 ? oneLine(text) : text) + "\n");
+    }
+
+    private static String oneLine(String text) {
+        String line = String.valueOf(text).replace("\r", "\\r").replace("\n", "\\n");
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     /**
@@ -238,6 +289,9 @@ public final class Sse {
             } else {
                 exchange.sendResponseHeaders(status, bytes.length);
                 exchange.getResponseBody().write(bytes);
+                // Out before the close, which first drains what is left of the request body:
+                // a refused client still trickling its body gets the answer now.
+                exchange.getResponseBody().flush();
             }
         }
     }

@@ -85,6 +85,7 @@ final class Hub {
         if (address.isUnresolved()) {
             throw new IOException("cannot resolve host " + options.host());
         }
+        HubLimits.apply(options);
         HttpServer server = Sse.server(address);
         Hub hub;
         try {

@@ -20,9 +20,12 @@ import org.jdksse.mercure.MercureOptions;
  * @param mercure        the Mercure endpoint's keys and features (see {@link MercureFlags})
  * @param redis          the Redis URL of a shared log, or null for the in-memory log
  * @param redisStream    the Redis stream's key
+ * @param maxConnections the connection cap, or 0 for the library's default (see {@code Sse.server})
+ * @param requestTimeout seconds to send a request's head and body, or 0 for the library's default
  */
 record HubOptions(String host, int port, int history, Duration heartbeat, int maxSubscribers,
-                  List<String> corsOrigins, String publishToken, MercureOptions mercure, String redis, String redisStream) {
+                  List<String> corsOrigins, String publishToken, MercureOptions mercure, String redis, String redisStream,
+                  int maxConnections, int requestTimeout) {
 
     static final String USAGE = """
             usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
@@ -46,6 +49,12 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
               --anonymous              Mercure: with a subscriber key, still serve subscribers without a token
               --subscriptions          Mercure: presence (subscription events and the subscriptions API)
                                        (each Mercure flag also as env JDKSSE_<NAME>, e.g. JDKSSE_SUBSCRIBER_JWT_KEY)
+              --max-connections N      open connections allowed; over it new ones are closed at once
+                                       (default: descriptor limit minus 250; subscribers stay 250 below it)
+              --request-timeout SECONDS  time to send a request's head and body; streams are not
+                                       affected (default 10)
+              each flag can also be given as the environment variable JDKSSE_<FLAG>, such as
+              JDKSSE_MAX_CONNECTIONS; a flag wins over the environment
               --help                   print this and exit
             """;
 
@@ -68,7 +77,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     }
 
     /**
-     * Parses the flags; the environment supplies {@code JDKSSE_PUBLISH_TOKEN} when the flag is absent.
+     * Parses the flags; the environment supplies {@code JDKSSE_PUBLISH_TOKEN}, {@code
+     * JDKSSE_MAX_CONNECTIONS} and {@code JDKSSE_REQUEST_TIMEOUT} when the flag is absent.
      */
     static HubOptions parse(String[] args, Map<String, String> env) throws UsageException, HelpRequested {
         String host = "127.0.0.1";
@@ -80,6 +90,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         String token = null;
         String redis = null;
         String redisStream = null;
+        int maxConnections = 0;
+        int requestTimeout = 0;
         List<String> seen = new ArrayList<>();
         MercureFlags mercure = new MercureFlags();
         for (int i = 0; i < args.length; i++) {
@@ -124,6 +136,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 case "--publish-token" -> token = token(name, value);
                 case "--redis" -> redis = redisUrl(name, value);
                 case "--redis-stream" -> redisStream = streamKey(name, value);
+                case "--max-connections" -> maxConnections = number(name, value, 1, Integer.MAX_VALUE);
+                case "--request-timeout" -> requestTimeout = number(name, value, 1, 3600);
                 default -> mercure.set(name, value);
             }
         }
@@ -139,14 +153,25 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         if (redisStream == null && env.get("JDKSSE_REDIS_STREAM") != null && !env.get("JDKSSE_REDIS_STREAM").isEmpty()) {
             redisStream = streamKey("JDKSSE_REDIS_STREAM", env.get("JDKSSE_REDIS_STREAM"));
         }
+        if (maxConnections == 0 && !env.getOrDefault("JDKSSE_MAX_CONNECTIONS", "").isEmpty()) {
+            maxConnections = number("JDKSSE_MAX_CONNECTIONS", env.get("JDKSSE_MAX_CONNECTIONS"), 1, Integer.MAX_VALUE);
+        }
+        if (requestTimeout == 0 && !env.getOrDefault("JDKSSE_REQUEST_TIMEOUT", "").isEmpty()) {
+            requestTimeout = number("JDKSSE_REQUEST_TIMEOUT", env.get("JDKSSE_REQUEST_TIMEOUT"), 1, 3600);
+        }
+        // A full hub must still have a connection left to answer 503 with.
+        if (maxConnections > 0 && maxSubscribers >= maxConnections) {
+            throw new UsageException("--max-subscribers (" + maxSubscribers + ") must be below --max-connections ("
+                    + maxConnections + "), so that a full hub still answers 503");
+        }
         return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token,
-                mercure.build(env), redis, redisStream == null ? "jdksse" : redisStream);
+                mercure.build(env), redis, redisStream == null ? "jdksse" : redisStream, maxConnections, requestTimeout);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
-                 "--publish-token", "--redis", "--redis-stream" -> true;
+                 "--publish-token", "--redis", "--redis-stream", "--max-connections", "--request-timeout" -> true;
             default -> MercureFlags.isKnown(name);
         };
     }
@@ -214,6 +239,6 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         return "HubOptions[host=" + host + ", port=" + port + ", history=" + history + ", heartbeat=" + heartbeat
                 + ", maxSubscribers=" + maxSubscribers + ", corsOrigins=" + corsOrigins + ", publishToken="
                 + (publishToken == null ? "none" : "set") + ", mercure=" + mercure + ", redis=" + (redis == null ? "none" : "set")
-                + ", redisStream=" + redisStream + "]";
+                + ", redisStream=" + redisStream + ", maxConnections=" + maxConnections + ", requestTimeout=" + requestTimeout + "]";
     }
 }

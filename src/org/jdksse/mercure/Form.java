@@ -1,19 +1,14 @@
 package org.jdksse.mercure;
 
 import com.sun.net.httpserver.HttpExchange;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jdksse.Sse;
 
 /**
- * Reads {@code application/x-www-form-urlencoded} text strictly (a broken escape or bytes that
- * are not UTF-8 are refused, where {@link java.net.URLDecoder} would guess) and request bodies
- * within a limit.
+ * Reads {@code application/x-www-form-urlencoded} text and request bodies through the library's
+ * one decoder and one body reader, with Mercure's refusals.
  */
 final class Form {
     /** The largest publish body: an update is a message, not an upload. */
@@ -22,64 +17,29 @@ final class Form {
     private Form() {
     }
 
-    /** Decodes the pairs in order, each name with its values in order; throws naming {@code what}. */
+    /**
+     * Decodes the pairs in order, each name with its values in order, with the library's one
+     * decoder ({@link Sse#form}); a malformed pair is refused with 400 naming it.
+     */
     static Map<String, List<String>> decode(String text, String what) throws Refusal {
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        if (text == null || text.isEmpty()) {
-            return fields;
-        }
-        for (String pair : text.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = component(eq < 0 ? pair : pair.substring(0, eq), what);
-            String value = eq < 0 ? "" : component(pair.substring(eq + 1), what);
-            fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        return fields;
-    }
-
-    private static String component(String encoded, String what) throws Refusal {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            if (c == '+') {
-                bytes.write(' ');
-            } else if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
-                if (lo < 0) {
-                    throw new Refusal(400, "the " + what + " has a malformed percent escape");
-                }
-                bytes.write(hi << 4 | lo);
-                i += 2;
-            } else {
-                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
         try {
-            return Utf8Text.strict(bytes.toByteArray());
-        } catch (IllegalArgumentException e) {
-            throw new Refusal(400, "the " + what + " is not valid UTF-8");
+            return Sse.form(text);
+        } catch (IllegalArgumentException malformed) {
+            throw new Refusal(400, malformed.getMessage().replace("form field", what));
         }
     }
 
-    /** Reads the body as text, at most {@link #BODY_LIMIT} bytes (413 beyond, 400 if not UTF-8). */
+    /**
+     * Reads the body as text with the library's one body reader ({@link Sse#readText}: 413 over
+     * {@link #BODY_LIMIT}, 408 for a body too slow, 400 if not UTF-8), which answers a refusal
+     * itself: then this throws a {@link Refusal#ANSWERED} refusal.
+     */
     static String body(HttpExchange exchange) throws Refusal, IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(BODY_LIMIT + 1);
-            if (bytes.length > BODY_LIMIT) {
-                exchange.getResponseHeaders().set("Connection", "close");
-                throw new Refusal(413, "the body is over the limit of " + BODY_LIMIT + " bytes");
-            }
-            // Strict decoding happens per component: the escapes are ASCII, the rest must be UTF-8.
-            try {
-                return Utf8Text.strict(bytes);
-            } catch (IllegalArgumentException e) {
-                throw new Refusal(400, "the body is not valid UTF-8");
-            }
+        String text = Sse.readText(exchange, BODY_LIMIT);
+        if (text == null) {
+            throw new Refusal(Refusal.ANSWERED, "answered by the body reader");
         }
+        return text;
     }
 
     /** Returns the field's only value, or null; a repeated single-valued field is refused. */

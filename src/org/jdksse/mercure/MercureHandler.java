@@ -62,6 +62,9 @@ final class MercureHandler implements HttpHandler {
                         + (presence != null ? " and " + options.path() + "/subscriptions" : ""));
             }
         } catch (Refusal refusal) {
+            if (refusal.status == Refusal.ANSWERED) {
+                return;
+            }
             if (refusal.status == 401) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", Auth.CHALLENGE);
             }

@@ -150,6 +150,30 @@ class HubOptionsTest {
         assertTrue(refusal("--redis-stream", "").contains("--redis-stream needs a key"));
     }
 
+    @Test
+    void connectionCapAndRequestTimeoutComeFromFlagsOrTheEnvironment() throws Exception {
+        HubOptions flags = parse("--max-connections", "5000", "--request-timeout", "30");
+        assertEquals(5000, flags.maxConnections());
+        assertEquals(30, flags.requestTimeout());
+        HubOptions defaults = parse();
+        assertEquals(0, defaults.maxConnections(), "0: the library's default");
+        assertEquals(0, defaults.requestTimeout(), "0: the library's default");
+        HubOptions env = HubOptions.parse(new String[] {"--request-timeout", "7"},
+                Map.of("JDKSSE_MAX_CONNECTIONS", "900", "JDKSSE_REQUEST_TIMEOUT", "99"));
+        assertEquals(900, env.maxConnections());
+        assertEquals(7, env.requestTimeout(), "a flag wins over the environment");
+    }
+
+    @Test
+    void subscriberLimitMustStayBelowTheConnectionCap() {
+        assertEquals("--max-subscribers (100) must be below --max-connections (100), so that a full hub still answers 503",
+                refusal("--max-connections", "100", "--max-subscribers", "100"));
+        assertEquals("--request-timeout needs a whole number from 1 to 3600, not \"0\"", refusal("--request-timeout", "0"));
+        assertEquals("JDKSSE_MAX_CONNECTIONS needs a whole number from 1 to 2147483647, not \"many\"",
+                assertThrows(HubOptions.UsageException.class,
+                        () -> HubOptions.parse(new String[0], Map.of("JDKSSE_MAX_CONNECTIONS", "many"))).getMessage());
+    }
+
     /** One in-process run of the hub's command line, with its exit code and what it printed. */
     private record Run(int code, String out, String err) {
     }

@@ -89,22 +89,6 @@ class PublisherTest {
     }
 
     @Test
-    void formDecodingTurnsPlusIntoSpaceAndEscapesIntoUtf8() throws Exception {
-        assertEquals(Map.of("a", List.of("x y é"), "b", List.of(""), "c", List.of("1", "2")),
-                Publisher.form("a=x+y%20%C3%A9&b&&c=1&c=2&", "form"));
-        assertEquals(Map.of("é", List.of("😀")), Publisher.form("%C3%A9=😀", "form"));
-        assertEquals(Map.of(), Publisher.form("", "form"));
-    }
-
-    @Test
-    void formDecodingRefusesBrokenEscapesAndNonUtf8() {
-        for (String bad : List.of("a=%", "a=%4", "a=%zz", "a=%FF", "a=%C3", "a=%ED%A0%80", "%C0%AF=1")) {
-            Publisher.Refusal refusal = assertThrows(Publisher.Refusal.class, () -> Publisher.form(bad, "form body"), bad);
-            assertEquals(400, refusal.status, bad);
-        }
-    }
-
-    @Test
     void topicNamesMustBeShortNonEmptyAndFreeOfControlCharacters() {
         Broadcaster broadcaster = Broadcaster.builder().log(EventLog.inMemory(1000, 1 << 20, 1)).build();
         try {

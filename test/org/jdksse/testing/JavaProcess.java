@@ -234,6 +234,15 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /**
+     * Returns the process id, for reading its figures from /proc.
+     *
+     * @return the pid
+     */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
      * Returns the exit code.
      *
      * @return the exit code

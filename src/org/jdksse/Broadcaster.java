@@ -118,8 +118,10 @@ public final class Broadcaster implements AutoCloseable {
      * Serves one subscriber on this exchange, on the calling thread, until its stream ends. Over
      * the subscriber limit, or after {@link #close}, the answer is {@code 503} with
      * {@code Retry-After}, before any stream starts. The response carries a {@code Last-Event-ID}
-     * header: the id of the last entry this broadcaster had handed over when the subscriber
-     * joined. Method and CORS checks are the caller's.
+     * header, as the Mercure protocol asks: the id of the event before the first one the
+     * subscriber gets (the id it resumes after; {@code earliest} when it asked for everything or
+     * for an id the log never issued; else the last id this broadcaster had handed over when the
+     * subscriber joined). Method and CORS checks are the caller's.
      *
      * @param exchange the exchange, whose response headers are not yet sent
      * @param interest what the subscriber receives and where it resumes

@@ -29,11 +29,14 @@ final class Handoff {
      * Joins the subscriber to its topics at the fan-out's cursor and hands it its reset or
      * replay, read up to that cursor while live entries queue behind it.
      *
-     * @return the cursor it joined at, or {@code null} if the broadcaster is closing
+     * @return the id of the event before the first one the subscriber gets, for its
+     *         {@code Last-Event-ID} response header (Mercure's rule): the id it resumes after, or
+     *         {@code earliest} for an unknown id or a request for everything, else the cursor's
+     *         id; {@code null} if the broadcaster is closing
      * @throws java.io.UncheckedIOException if the log cannot be read now; the subscriber has
      *         then left its topics
      */
-    FanOut.Cursor goLive(Subscription sub) {
+    String goLive(Subscription sub) {
         Interest interest = sub.interest();
         boolean resume = interest.earliest() || !interest.lastEventId().isEmpty();
         String after = interest.earliest() ? null : interest.lastEventId();
@@ -66,7 +69,10 @@ final class Handoff {
             List<byte[]> frames = new ArrayList<>(replay.entries().size());
             replay.entries().forEach(entry -> frames.add(entry.frame()));
             sub.release(reset, frames);
-            return at;
+            if (interest.earliest() || replay.gap() == EventLog.Gap.UNKNOWN) {
+                return "earliest";
+            }
+            return resume && replay.gap() == null ? after : at.id();
         }
     }
 

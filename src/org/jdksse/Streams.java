@@ -69,14 +69,14 @@ final class Streams {
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "onSubscribe hook failed", e);
                 }
-                FanOut.Cursor at;
+                String preceding;
                 try {
-                    at = handoff.goLive(sub);
+                    preceding = handoff.goLive(sub);
                 } catch (UncheckedIOException e) {
                     LOG.log(Level.WARNING, "cannot read the log for a resume: {0}", e.getMessage());
-                    at = null;
+                    preceding = null;
                 }
-                if (at == null) {
+                if (preceding == null) {
                     // Before any header: the client retries later, with its id, and loses nothing.
                     refuse(exchange, closing ? "shutting down" : "the event log is unavailable");
                     sub.abort();
@@ -86,7 +86,7 @@ final class Streams {
                     }
                     // The headers stay in the JDK's buffer until the subscriber is live: a client
                     // that has its 200 is then sure to get every event published after it.
-                    exchange.getResponseHeaders().set("Last-Event-ID", at.id());
+                    exchange.getResponseHeaders().set("Last-Event-ID", preceding);
                     if (!stream.sendHeaders() || !stream.flushOpen(options)) {
                         sub.abort();
                     }

@@ -89,7 +89,7 @@ class HandoffTest {
         for (String unknown : List.of("abc", "3", "99999999999999999999", "-1", "1.0")) {
             RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: " + unknown);
             assertEquals(new Event("reset", "unknown", second), client.next(), "after " + unknown);
-            assertEquals(second, client.header("Last-Event-ID"), "the cursor's id in the response header");
+            assertEquals("earliest", client.header("Last-Event-ID"), "no event precedes: Mercure's reserved id");
         }
     }
 
@@ -109,6 +109,25 @@ class HandoffTest {
         String live = broadcaster.publish("t", SseEvent.of("live"));
         assertEquals(new Event("reset", "expired", last), reset);
         assertEquals(new Event("message", "live", live), client.next());
+        assertEquals(last, client.header("Last-Event-ID"), "the reset's id precedes the live events");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "slow"})
+    void theResponseNamesTheEventBeforeTheFirstOneSentAndEarliestReplaysEverythingKept(String kind) throws Exception {
+        int port = serve(log(kind, 100));
+        String first = broadcaster.publish("t", SseEvent.of("e1"));
+        String second = broadcaster.publish("t", SseEvent.of("e2"));
+        awaitDelivered(second);
+        RawClient resumed = subscribe(port, "?topic=t", "Last-Event-ID: " + first);
+        assertEquals(first, resumed.header("Last-Event-ID"), "the id it resumes after");
+        assertEquals(new Event("message", "e2", second), resumed.next());
+        server.createContext("/all", exchange -> broadcaster.serve(exchange, Interest.topics(java.util.Set.of("t")).fromEarliest()));
+        RawClient all = RawClient.get(port, "/all");
+        clients.add(all);
+        assertEquals("earliest", all.header("Last-Event-ID"), "everything kept was asked for");
+        assertEquals(new Event("message", "e1", first), all.next());
+        assertEquals(new Event("message", "e2", second), all.next());
     }
 
     @ParameterizedTest

@@ -1,7 +1,6 @@
-import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jdksse.testing.SseReader;
+import org.jdksse.testing.WhatwgParser;
 
 /**
  * One SSE subscriber of the cluster suite: it reads events from a hub, and when its stream ends
@@ -96,42 +97,23 @@ final class Subscriber {
         }
     }
 
+    /**
+     * Reads events with the tests' reference parser until the stream ends. Until an id comes on
+     * this connection, an event carries the last id the subscriber saw or sent, as a browser's last
+     * event id does across reconnections.
+     */
     private void read(InputStream in) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String id = null;
-        String type = null;
-        StringBuilder data = null;
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (line.isEmpty()) {
-                if (data != null || type != null) {
-                    events.add(new Event(id != null ? id : lastId, type == null ? "message" : type, data == null ? "" : data.toString()));
-                    if (id != null) {
-                        lastId = id;
-                    }
-                }
-                id = null;
-                type = null;
-                data = null;
-                continue;
+        SseReader reader = SseReader.of(in);
+        for (;;) {
+            WhatwgParser.Event e;
+            try {
+                e = reader.next();
+            } catch (EOFException end) {
+                return;
             }
-            if (line.startsWith(":")) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
-            }
-            switch (field) {
-                case "id" -> id = value;
-                case "event" -> type = value;
-                case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                default -> {
-                    // retry and unknown fields do not matter here
-                }
-            }
+            String id = e.lastEventId().isEmpty() ? lastId : e.lastEventId();
+            events.add(new Event(id, e.type(), e.data()));
+            lastId = id;
         }
     }
 

@@ -1,10 +1,8 @@
 package org.jdksse.mercure;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,15 +10,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdksse.Broadcaster;
 import org.jdksse.Sse;
+import org.jdksse.testing.WhatwgParser;
 
 /**
  * A Mercure endpoint on a real server on port 0 (or a hub already listening on a port), with a
- * publisher and a subscriber client for the tests: the subscriber reads raw event-stream lines
- * into events (type, id, data, retry).
+ * publisher and a subscriber client for the tests: the subscriber's stream goes through the tests'
+ * reference {@link WhatwgParser} into events (type, id, data, retry).
  */
 final class HubFixture implements AutoCloseable {
     final Broadcaster broadcaster;
@@ -101,18 +101,27 @@ final class HubFixture implements AutoCloseable {
         }
     }
 
-    /** One dispatched event. */
+    /**
+     * One dispatched event, as the reference {@link WhatwgParser} dispatches it.
+     *
+     * @param type  the event type, {@code message} when the stream named none
+     * @param id    the last event id in force (what {@code EventSource} reports), null when none
+     * @param data  the data lines joined with LF
+     * @param retry the last valid {@code retry} the stream set since the previous event, null when none
+     */
     record Event(String type, String id, String data, String retry) {
     }
 
-    /** A subscriber's stream, read line by line with the WHATWG rules the tests need. */
+    /** A subscriber's stream, parsed by the tests' reference {@link WhatwgParser}. */
     static final class Stream implements AutoCloseable {
         final HttpResponse<InputStream> response;
-        private final BufferedReader reader;
+        private final ArrayDeque<Event> events = new ArrayDeque<>();
+        private final WhatwgParser parser = WhatwgParser.of(this::dispatched, heartbeat -> { });
+        private final byte[] buffer = new byte[8192];
+        private long retriesSeen;
 
         Stream(HttpResponse<InputStream> response) {
             this.response = response;
-            this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
         }
 
         int status() {
@@ -123,38 +132,23 @@ final class HubFixture implements AutoCloseable {
             return response.headers().firstValue(name).orElse(null);
         }
 
+        /** Called by the parser at each dispatch: a retry counts for the event it came before. */
+        private void dispatched(WhatwgParser.Event e) {
+            String retry = parser.retries() > retriesSeen ? Long.toString(parser.retry()) : null;
+            retriesSeen = parser.retries();
+            events.add(new Event(e.type(), e.lastEventId().isEmpty() ? null : e.lastEventId(), e.data(), retry));
+        }
+
         /** Returns the next dispatched event (comments and retry-only blocks are skipped), or null at the end. */
         Event next() throws IOException {
-            String type = null;
-            String id = null;
-            String retry = null;
-            StringBuilder data = null;
-            for (String line; (line = reader.readLine()) != null; ) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        return new Event(type == null ? "message" : type, id, data.toString(), retry);
-                    }
-                    type = null;
-                    continue;
+            while (events.isEmpty()) {
+                int n = response.body().read(buffer);
+                if (n < 0) {
+                    return null;
                 }
-                if (line.startsWith(":")) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "event" -> type = value;
-                    case "id" -> id = value;
-                    case "retry" -> retry = value;
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                    default -> { }
-                }
+                parser.feed(buffer, 0, n);
             }
-            return null;
+            return events.poll();
         }
 
         /** Reads the rest of the body as text (for refusals). */

@@ -4,18 +4,14 @@ import static org.jdksse.mercure.HubFixture.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdksse.mercure.HubFixture.Event;
 import org.jdksse.mercure.HubFixture.Stream;
+import org.jdksse.testing.JavaProcess;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,22 +19,17 @@ import org.junit.jupiter.api.Test;
  * serves the protocol's own examples (draft-dunglas-mercure-07: Subscription, Publication, and
  * the private update with an alternate topic of the Subscribers section) as they are written.
  */
+@Tag("process")
 class MercureJarTest {
     private static final Pattern LISTENING = Pattern.compile("jdk-sse hub listening on http://127\\.0\\.0\\.1:(\\d+)/");
 
     @Test
     void theJarServesTheSpecsSubscriptionPublicationAndPrivateUpdateExamples() throws Exception {
-        Path jar = Path.of("build/jdk-sse.jar");
-        assertTrue(Files.isRegularFile(jar), "make test builds the jar first");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(), "--port", "0",
-                "--publisher-jwt-key", Tokens.SECRET, "--subscriber-jwt-key", Tokens.SECRET, "--anonymous");
-        builder.environment().keySet().removeIf(name -> name.startsWith("JDKSSE_"));
-        Process hub = builder.redirectErrorStream(true).start();
-        try {
-            String first = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        try (JavaProcess hub = JavaProcess.jar("--port", "0",
+                "--publisher-jwt-key", Tokens.SECRET, "--subscriber-jwt-key", Tokens.SECRET, "--anonymous")) {
+            String first = hub.nextLine(JavaProcess.STARTUP);
             Matcher listening = LISTENING.matcher(first == null ? "" : first);
-            assertTrue(listening.matches(), "start line: " + first);
+            assertTrue(listening.matches(), "start line: " + first + "; stderr:\n" + hub.stderr());
             HubFixture client = new HubFixture(Integer.parseInt(listening.group(1)));
             String publisher = Tokens.hs256(Tokens.claims("[\"*\"]", "[]"));
 
@@ -71,9 +62,6 @@ class MercureJarTest {
                 HttpResponse<String> refused = client.publish(bad.isEmpty() ? null : "nope", "topic=a&data=x");
                 assertEquals(401, refused.statusCode());
             }
-        } finally {
-            hub.destroy();
-            hub.waitFor(10, TimeUnit.SECONDS);
         }
     }
 }

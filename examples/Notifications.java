@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import org.jdksse.Broadcaster;
+import org.jdksse.EventLog;
 import org.jdksse.Sse;
 import org.jdksse.SseEvent;
 
@@ -18,14 +19,14 @@ public class Notifications {
     public static void main(String[] args) throws IOException {
         // The last 100 notifications are kept for replay; a client further behind gets a "reset" event.
         // Ids start from the clock, so that they keep increasing when the server restarts.
-        Broadcaster notifications = Broadcaster.builder().history(100).build();
+        Broadcaster notifications = Broadcaster.builder().log(EventLog.inMemory(100, 1 << 20)).build();
         HttpServer server = Sse.server(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
         server.createContext("/notifications", notifications.handler());
         server.createContext("/notify", exchange -> {
             String text = readNotification(exchange);
             if (text != null) {
-                long id = notifications.publish(SseEvent.of(text));
-                Sse.respond(exchange, 200, Long.toString(id));
+                String id = notifications.publish(SseEvent.of(text));
+                Sse.respond(exchange, 200, id);
             }
         });
         server.createContext("/", Notifications::page);

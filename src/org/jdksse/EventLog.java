@@ -46,6 +46,26 @@ public interface EventLog extends AutoCloseable {
     }
 
     /**
+     * Returns an in-memory log as {@link #inMemory(int, long)} does, whose first position is
+     * {@code firstId}: for ids read by people or tests. The clock start of the other factory
+     * keeps ids increasing across restarts, so that a client resuming with an id from an earlier
+     * run gets {@code reset} and never a replay of other events under a reused id; this one
+     * does not.
+     *
+     * @param maxEvents the most entries kept for resume (0 keeps none)
+     * @param maxBytes  the most encoded bytes kept for resume
+     * @param firstId   the first position, at least 1
+     * @return the log
+     * @throws IllegalArgumentException if a bound is negative or {@code firstId} is less than 1
+     */
+    static EventLog inMemory(int maxEvents, long maxBytes, long firstId) {
+        if (firstId < 1) {
+            throw new IllegalArgumentException("firstId must be at least 1: " + firstId);
+        }
+        return MemoryLog.create(maxEvents, maxBytes, firstId);
+    }
+
+    /**
      * Appends an update and returns its entry's id on the wire (the publisher's own id, else the
      * position) once the log holds it; the tail hands it to the sink afterwards or meanwhile.
      *

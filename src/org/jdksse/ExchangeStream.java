@@ -9,20 +9,23 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The event stream of one exchange: writes frames under a lock, turns I/O failures into the
- * closed state, and sends heartbeats from a virtual thread of its own.
+ * closed state; a producer's stream gets its heartbeats and stall checks from the process's one
+ * {@link Watchdog}.
  *
- * <p>Lifecycle: {@link #open} sends the headers; any thread writes; {@link #close()} (or a failed
- * write) marks the stream closed; the thread that owns the exchange then calls {@link #finish()},
- * which ends the response. {@link #abort()} also unblocks a write stuck on a client that stopped
- * reading, by interrupting the writing thread: that closes its socket channel.
+ * <p>Lifecycle: {@link #of} wraps the exchange; {@link #sendHeaders} hands the headers to the
+ * JDK (held in its buffer) and {@link #flushOpen} sends them; any thread writes; {@link #close()}
+ * (or a failed write) marks the stream closed; the thread that owns the exchange then calls
+ * {@link #finish()}, which ends the response. {@link #abort()} also unblocks a write stuck on a
+ * client that stopped reading, by interrupting the writing thread: that closes its socket
+ * channel.
  */
-final class ExchangeStream implements SseStream {
+final class ExchangeStream implements SseStream, Subscription.Writer {
     static final System.Logger LOG = System.getLogger("org.jdksse");
     private static final byte[] NOTHING = {};
 
@@ -32,7 +35,8 @@ final class ExchangeStream implements SseStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final CountDownLatch closed = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
+    /** The watchdog's periodic look at a producer's stream, cancelled when the response ends. */
+    private volatile ScheduledFuture<?> watch;
     private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
     /** The thread inside a socket write, so that a stalled write can be aborted. */
     private volatile Thread writer;
@@ -43,6 +47,11 @@ final class ExchangeStream implements SseStream {
         this.exchange = exchange;
         this.body = exchange.getResponseBody();
         this.lastEventId = lastEventId;
+    }
+
+    /** Wraps the exchange; nothing is sent until {@link #sendHeaders}. */
+    static ExchangeStream of(HttpExchange exchange) {
+        return new ExchangeStream(exchange, lastEventId(exchange));
     }
 
     /**
@@ -64,17 +73,28 @@ final class ExchangeStream implements SseStream {
      * @return the stream, or {@code null} if the client was already gone
      */
     static ExchangeStream prepare(HttpExchange exchange) {
+        ExchangeStream stream = of(exchange);
+        return stream.sendHeaders() ? stream : null;
+    }
+
+    /**
+     * Sets the event-stream headers and hands them to the JDK (see {@link #prepare}).
+     *
+     * @return {@code false} if the client was already gone; the exchange is then closed
+     */
+    boolean sendHeaders() {
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "text/event-stream; charset=utf-8");
         headers.set("Cache-Control", "no-cache");
         headers.set("X-Accel-Buffering", "no");
         try {
             exchange.sendResponseHeaders(200, 0);
+            return true;
         } catch (IOException e) {
+            close();
             exchange.close();
-            return null;
+            return false;
         }
-        return new ExchangeStream(exchange, lastEventId(exchange));
     }
 
     /** Flushes the headers to the client, after the options' retry hint if there is one. */
@@ -103,7 +123,8 @@ final class ExchangeStream implements SseStream {
     }
 
     /** Writes encoded frames and flushes once, so that a backlog leaves in as few packets as possible. */
-    boolean write(Collection<byte[]> frames) {
+    @Override
+    public boolean write(Collection<byte[]> frames) {
         lock.lock();
         try {
             if (!open.get()) {
@@ -128,8 +149,10 @@ final class ExchangeStream implements SseStream {
     }
 
     /**
-     * Starts the heartbeat thread, which also aborts a write that has not progressed for two
-     * intervals: a client that stops reading would otherwise hold its thread forever.
+     * Has the watchdog look at this stream every half interval until it is finished: a heartbeat
+     * when it has been silent for a whole interval (written on a virtual thread of its own, since
+     * the watchdog never blocks), an abort when a write has not progressed for two intervals, as
+     * a client that stops reading would otherwise hold its thread forever.
      */
     void startHeartbeat(SseOptions options) {
         if (options.heartbeat().isZero()) {
@@ -137,21 +160,13 @@ final class ExchangeStream implements SseStream {
         }
         long interval = options.heartbeat().toNanos();
         byte[] frame = options.heartbeatFrame();
-        Thread.ofVirtual().name("sse-heartbeat").start(() -> {
-            try {
-                long wait = interval;
-                while (!finished.await(Math.max(wait, 1_000_000), TimeUnit.NANOSECONDS)) {
-                    long now = System.nanoTime();
-                    if (writer != null && now - writeStarted > 2 * interval) {
-                        LOG.log(Level.DEBUG, "client stopped reading: aborting its stream");
-                        abort();
-                    } else if (open.get() && now - lastWrite >= interval && !lock.isLocked()) {
-                        write(frame);
-                    }
-                    wait = Math.min(interval, lastWrite + interval - System.nanoTime());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        watch = Watchdog.shared().every(options.heartbeat().dividedBy(2), () -> {
+            long now = System.nanoTime();
+            if (writer != null && now - writeStarted > 2 * interval) {
+                LOG.log(Level.DEBUG, "client stopped reading: aborting its stream");
+                abort();
+            } else if (open.get() && now - lastWrite >= interval && !lock.isLocked()) {
+                Thread.ofVirtual().name("sse-heartbeat").start(() -> write(frame));
             }
         });
     }
@@ -193,7 +208,8 @@ final class ExchangeStream implements SseStream {
     }
 
     /** Closes the stream and unblocks a write in progress by interrupting its thread, which closes the socket. */
-    void abort() {
+    @Override
+    public void abort() {
         close();
         Thread blocked = writer;
         if (blocked != null) {
@@ -202,7 +218,8 @@ final class ExchangeStream implements SseStream {
     }
 
     /** Ends the response; called once by the thread that owns the exchange, after the producer is done. */
-    void finish() {
+    @Override
+    public void finish() {
         close();
         lock.lock();
         try {
@@ -212,7 +229,10 @@ final class ExchangeStream implements SseStream {
         } finally {
             writer = null;
             lock.unlock();
-            finished.countDown();
+            ScheduledFuture<?> w = watch;
+            if (w != null) {
+                w.cancel(false);
+            }
         }
     }
 

@@ -12,37 +12,100 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One subscriber of a {@link Broadcaster}: a bounded queue of encoded frames that publishers fill
- * without waiting, drained by the subscriber's own thread, which writes everything pending and
- * flushes once.
+ * One subscriber of a {@link Broadcaster}: a bounded queue of encoded frames that the fan-out
+ * fills without waiting, drained by the subscriber's own thread, which writes everything pending
+ * and flushes once.
  *
- * <p>Publishers call {@link #offer}; {@link #run} is called once, by the exchange's handler thread,
- * and returns when the stream is over; any thread may call {@link #drop}, {@link #shutdown} and
- * {@link #abort}, none of which blocks. The queue lock is never held during I/O.
+ * <p>States and their transitions:
+ * <ol>
+ * <li>OPEN: frames queue up. Until {@link #run} starts nothing is written, so the queue holds
+ *     what arrives while the replay is read (the "buffering" of a resume);
+ *     {@link #markLive} and {@link #release} put the hook's frames, a {@code reset} and the replay
+ *     ahead of it.</li>
+ * <li>OPEN → CLOSING, by {@link #drop} (queue discarded) or {@link #shutdown} (queue kept): the
+ *     thread writes what is left and the final retry hint, then ends the response.</li>
+ * <li>OPEN or CLOSING → DEAD, by {@link #abort}, a failed write, or a drop while a write is
+ *     stuck: the thread ends at once and nothing more is written.</li>
+ * </ol>
+ *
+ * <p>The fan-out calls {@link #offer}; {@link #run} is called once, by the exchange's handler
+ * thread, and returns when the stream is over; any thread may call {@link #drop},
+ * {@link #shutdown} and {@link #abort}, none of which blocks. The queue lock is never held
+ * during I/O.
  */
-final class Subscription implements Broadcaster.Subscriber {
+final class Subscription implements Subscriber {
     private static final int OPEN = 0;
-    /** Writes what is queued, then the final frame, then ends. */
     private static final int CLOSING = 1;
-    /** Ends at once, writing nothing more. */
     private static final int DEAD = 2;
 
-    private final Broadcaster owner;
+    /** Why a subscriber left other than on its own. */
+    enum Reason {
+        /** Its queue reached a bound. */
+        SLOW("slow"),
+        /** A write made no progress for two heartbeat intervals, or until the shutdown deadline. */
+        STALLED("stalled"),
+        /** Writing an event failed: the client went away. */
+        FAILED("failed"),
+        /** Writing a heartbeat failed: a dead client found while nothing was published. */
+        PRUNED("pruned");
+
+        final String label;
+
+        Reason(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The bounds and fixed frames every subscription of one broadcaster shares. */
+    record Policy(int queueEvents, long queueBytes, byte[] heartbeatFrame, byte[] hintFrame) {
+    }
+
+    /** Where a subscription reports; called without the subscription's lock held. */
+    interface Owner {
+        /** The subscriber left for this reason; called at most once per subscription. */
+        void departed(Subscription sub, Reason reason);
+
+        /** This many events were written (heartbeats and hints not counted). */
+        void delivered(int events);
+
+        /** The stream is over: take the subscription out of every topic. */
+        void ended(Subscription sub);
+    }
+
+    /** What a subscription writes to: the exchange's stream, or a fake in tests. */
+    interface Writer {
+        /** Writes the frames and flushes once; {@code false} if the client is gone. */
+        boolean write(Collection<byte[]> frames);
+
+        /** Ends the response. */
+        void finish();
+
+        /** Ends the stream at once, unblocking a write in progress. */
+        void abort();
+
+        /** Returns the exchange behind the stream. */
+        HttpExchange exchange();
+    }
+
     private final long id;
-    private final Set<String> topics;
-    private final ExchangeStream stream;
+    private final Interest interest;
+    private final Policy policy;
+    private final Writer writer;
+    private final Owner owner;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final CountDownLatch done = new CountDownLatch(1);
 
-    // Guarded by lock. The queue is created by the first live event: an idle subscriber holds none.
+    // Guarded by lock. The queue is created by the first frame: an idle subscriber holds none.
     private ArrayDeque<byte[]> queue;
-    /** Set by the broadcaster's watchdog when the stream has been silent too long. */
+    /** Set by the watchdog when the stream has been silent too long. */
     private boolean heartbeatDue;
     /** The queue last written, kept by the subscriber's own thread for reuse: no copy per batch. */
     private ArrayDeque<byte[]> spare;
     private long queuedBytes;
-    /** Frames to write before the queue: a reset, what was sent before going live, the replay. */
+    /** What the hook sent before the subscriber went live. */
+    private List<byte[]> head = List.of();
+    /** Frames to write before the queue: a reset, the hook's frames, the replay. */
     private List<byte[]> backlog;
     private byte[] finalFrame;
     private int state = OPEN;
@@ -52,11 +115,12 @@ final class Subscription implements Broadcaster.Subscriber {
     /** When the last write ended (System.nanoTime). */
     private volatile long lastWrite = System.nanoTime();
 
-    Subscription(Broadcaster owner, long id, Set<String> topics, ExchangeStream stream) {
-        this.owner = owner;
+    Subscription(long id, Interest interest, Policy policy, Writer writer, Owner owner) {
         this.id = id;
-        this.topics = topics;
-        this.stream = stream;
+        this.interest = interest;
+        this.policy = policy;
+        this.writer = writer;
+        this.owner = owner;
     }
 
     @Override
@@ -66,22 +130,26 @@ final class Subscription implements Broadcaster.Subscriber {
 
     @Override
     public Set<String> topics() {
-        return topics;
+        return interest.topics();
     }
 
     @Override
     public String lastEventId() {
-        return stream.lastEventId();
+        return interest.lastEventId();
     }
 
     @Override
     public HttpExchange exchange() {
-        return stream.exchange();
+        return writer.exchange();
     }
 
     @Override
     public boolean send(SseEvent event) {
         return offer(event.encode());
+    }
+
+    Interest interest() {
+        return interest;
     }
 
     /**
@@ -99,7 +167,7 @@ final class Subscription implements Broadcaster.Subscriber {
             if (queue == null) {
                 queue = new ArrayDeque<>(4);
             }
-            if (queue.isEmpty() || (queue.size() < owner.queueEvents && queuedBytes + frame.length <= owner.queueBytes)) {
+            if (queue.isEmpty() || (queue.size() < policy.queueEvents() && queuedBytes + frame.length <= policy.queueBytes())) {
                 queue.add(frame);
                 queuedBytes += frame.length;
                 if (queue.size() == 1) {
@@ -110,49 +178,69 @@ final class Subscription implements Broadcaster.Subscriber {
         } finally {
             lock.unlock();
         }
-        drop(Broadcaster.Reason.SLOW);
+        drop(Reason.SLOW);
         return false;
     }
 
     /**
-     * Puts frames ahead of everything queued so far and appends the replay after it: called once,
-     * under the broadcaster's publish lock, just before the first live event can arrive.
-     *
-     * @return {@code false} if the subscriber was already dropped (by what the hook sent it)
+     * Sets aside what was queued so far (what the hook sent): called by the fan-out, under its
+     * lock, as the subscriber joins its topics, so that live frames queue after it.
      */
-    boolean goLive(byte[] reset, List<byte[]> replay) {
+    void markLive() {
         lock.lock();
         try {
-            if (state != OPEN) {
-                return false;
-            }
-            List<byte[]> head = new ArrayList<>((queue == null ? 0 : queue.size()) + replay.size() + 1);
-            if (reset != null) {
-                head.add(reset);
-            }
-            if (queue != null) {
-                head.addAll(queue);
+            if (queue != null && !queue.isEmpty()) {
+                head = new ArrayList<>(queue);
                 queue.clear();
                 queuedBytes = 0;
             }
-            head.addAll(replay);
-            if (!head.isEmpty()) {
-                backlog = head;
-                ready.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Throws away the live frames queued since {@link #markLive}: they will come again. */
+    void discardLive() {
+        lock.lock();
+        try {
+            if (queue != null) {
+                queue.clear();
+                queuedBytes = 0;
             }
-            return true;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Drops the subscriber for this reason: discards its queue, removes it from its topics and
-     * ends its stream with a last retry hint; aborts the stream instead if a write is in progress,
-     * since a write that is still going while the queue overflowed is one the client is not
-     * reading.
+     * Puts the reset (if any), the hook's frames and the replay ahead of the live frames queued
+     * since {@link #markLive}; called once, before {@link #run}.
      */
-    void drop(Broadcaster.Reason reason) {
+    void release(byte[] reset, List<byte[]> replay) {
+        lock.lock();
+        try {
+            List<byte[]> first = new ArrayList<>(head.size() + replay.size() + 1);
+            if (reset != null) {
+                first.add(reset);
+            }
+            first.addAll(head);
+            first.addAll(replay);
+            head = List.of();
+            if (state == OPEN && !first.isEmpty()) {
+                backlog = first;
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops the subscriber for this reason: discards its queue and ends its stream with a last
+     * retry hint; aborts the stream instead if a write is in progress, since a write that is
+     * still going while the queue overflowed is one the client is not reading.
+     */
+    void drop(Reason reason) {
         boolean writing;
         lock.lock();
         try {
@@ -164,14 +252,14 @@ final class Subscription implements Broadcaster.Subscriber {
             queue = null;
             queuedBytes = 0;
             backlog = null;
-            finalFrame = owner.hintFrame;
+            finalFrame = policy.hintFrame();
             ready.signal();
         } finally {
             lock.unlock();
         }
-        owner.dropped(this, reason);
+        owner.departed(this, reason);
         if (writing) {
-            stream.abort();
+            writer.abort();
         }
     }
 
@@ -181,7 +269,7 @@ final class Subscription implements Broadcaster.Subscriber {
         try {
             if (state == OPEN) {
                 state = CLOSING;
-                finalFrame = owner.hintFrame;
+                finalFrame = policy.hintFrame();
                 ready.signal();
             }
         } finally {
@@ -198,16 +286,23 @@ final class Subscription implements Broadcaster.Subscriber {
         } finally {
             lock.unlock();
         }
-        stream.abort();
+        writer.abort();
     }
 
     /**
-     * Asks for a heartbeat if the stream has been silent for this long and is not writing. The
-     * broadcaster's one watchdog thread calls this for every subscriber, so that a subscriber's
-     * own thread waits without a timeout: a timed wait costs a timer per wake-up, per event.
+     * The watchdog's periodic check: aborts a write stuck for longer than {@code stall}, or asks
+     * for a heartbeat when the stream has been silent for {@code silence}. The subscriber's own
+     * thread then waits without a timeout: a timed wait costs a timer per wake-up, per event.
      */
-    void heartbeatIfSilent(long now, long silence) {
-        if (writeStarted != 0 || now - lastWrite < silence) {
+    void check(long now, long silence, long stall) {
+        long started = writeStarted;
+        if (started != 0) {
+            if (now - started > stall) {
+                stalled();
+            }
+            return;
+        }
+        if (now - lastWrite < silence) {
             return;
         }
         lock.lock();
@@ -221,12 +316,8 @@ final class Subscription implements Broadcaster.Subscriber {
         }
     }
 
-    /** Aborts the stream if a write (or the end of the response) has made no progress for this long. */
-    boolean abortIfStalled(long now, long limit) {
-        long started = writeStarted;
-        if (started == 0 || now - started <= limit) {
-            return false;
-        }
+    /** Counts the subscriber as stalled (if it was still open) and aborts its stream. */
+    void stalled() {
         boolean wasOpen;
         lock.lock();
         try {
@@ -235,24 +326,23 @@ final class Subscription implements Broadcaster.Subscriber {
             lock.unlock();
         }
         if (wasOpen) {
-            owner.dropped(this, Broadcaster.Reason.STALLED);
+            owner.departed(this, Reason.STALLED);
         }
         abort();
-        return true;
     }
 
     /**
      * Serves the stream on the calling thread until it is dropped, shut down, aborted or found
-     * dead, then ends the response. Returns normally; the exchange is closed on return.
+     * dead, then ends the response. Returns normally.
      */
     void run() {
         try {
             loop();
         } finally {
-            owner.unregister(this);
+            owner.ended(this);
             writeStarted = stamp();
             try {
-                stream.finish();
+                writer.finish();
             } finally {
                 writeStarted = 0;
                 done.countDown();
@@ -290,7 +380,7 @@ final class Subscription implements Broadcaster.Subscriber {
                     }
                     if (heartbeatDue) {
                         heartbeatDue = false;
-                        batch = List.of(owner.heartbeatFrame);
+                        batch = List.of(policy.heartbeatFrame());
                         probe = true;
                         break;
                     }
@@ -303,24 +393,14 @@ final class Subscription implements Broadcaster.Subscriber {
                 lock.unlock();
             }
             writeStarted = stamp();
-            boolean written = stream.write(batch);
+            boolean written = writer.write(batch);
             writeStarted = 0;
             if (!written) {
-                lock.lock();
-                boolean wasOpen;
-                try {
-                    wasOpen = state == OPEN;
-                    state = DEAD;
-                } finally {
-                    lock.unlock();
-                }
-                if (wasOpen) {
-                    owner.dropped(this, probe ? Broadcaster.Reason.PRUNED : Broadcaster.Reason.FAILED);
-                }
+                failed(probe);
                 return;
             }
             if (!probe && !last) {
-                owner.delivered.add(batch.size());
+                owner.delivered(batch.size());
             }
             if (batch instanceof ArrayDeque<byte[]> drained) {
                 drained.clear();
@@ -330,6 +410,20 @@ final class Subscription implements Broadcaster.Subscriber {
                 return;
             }
             lastWrite = System.nanoTime();
+        }
+    }
+
+    private void failed(boolean probe) {
+        boolean wasOpen;
+        lock.lock();
+        try {
+            wasOpen = state == OPEN;
+            state = DEAD;
+        } finally {
+            lock.unlock();
+        }
+        if (wasOpen) {
+            owner.departed(this, probe ? Reason.PRUNED : Reason.FAILED);
         }
     }
 

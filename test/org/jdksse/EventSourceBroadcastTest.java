@@ -132,7 +132,7 @@ class EventSourceBroadcastTest {
     @Test
     void hundredClientsReceiveTenThousandEventsEachFromTheBroadcaster() throws Exception {
         // Queues big enough that nobody is dropped: every event arrives live.
-        Broadcaster broadcaster = Broadcaster.builder().firstId(1).history(EVENTS).queueEvents(EVENTS + 1).queueBytes(16L << 20).build();
+        Broadcaster broadcaster = Broadcaster.builder().log(EventLog.inMemory(EVENTS, 4L << 20, 1)).queueEvents(EVENTS + 1).queueBytes(16L << 20).build();
         run(broadcaster, "", "live");
         assertEquals(0L, broadcaster.stats().dropped().get("slow"));
     }
@@ -141,9 +141,9 @@ class EventSourceBroadcastTest {
     void hundredClientsLoseNothingWhenSmallQueuesDropThemAndTheyResume() throws Exception {
         // Small queues under a publisher that never waits: slow clients are dropped, reconnect with
         // Last-Event-ID and resume from the history, so they still see every event exactly once.
-        Broadcaster broadcaster = Broadcaster.builder().firstId(1)
+        Broadcaster broadcaster = Broadcaster.builder().log(EventLog.inMemory(EVENTS, 4L << 20, 1))
                 .options(SseOptions.defaults().withRetry(Duration.ofMillis(20)))
-                .history(EVENTS).queueEvents(64).build();
+                .queueEvents(64).build();
         run(broadcaster, "0", "resumed");
     }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdksse.Broadcaster;
+import org.jdksse.EventLog;
 import org.jdksse.Sse;
 import org.jdksse.SseOptions;
 
@@ -49,7 +50,7 @@ final class Hub {
         // layers would each add their headers.
         Broadcaster.Builder builder = Broadcaster.builder().options(sse);
         if (options.history() >= 0) {
-            builder.history(options.history());
+            builder.log(EventLog.inMemory(options.history(), 4L << 20));
         }
         if (options.maxSubscribers() > 0) {
             builder.maxSubscribers(options.maxSubscribers());

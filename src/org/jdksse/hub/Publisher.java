@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -54,7 +55,7 @@ final class Publisher {
     }
 
     void handle(HttpExchange exchange) throws IOException {
-        long id;
+        String id;
         try {
             authorize(exchange);
             Publication publication = read(exchange);
@@ -62,10 +63,16 @@ final class Publisher {
                 id = broadcaster.publish(publication.topic(), publication.event());
             } catch (IllegalArgumentException invalidTopic) {
                 throw new Refusal(400, oneLine(invalidTopic.getMessage()));
+            } catch (UncheckedIOException logDown) {
+                // Nothing was acknowledged: the publisher may retry, here or on another hub.
+                throw new Refusal(503, "the event log is unavailable; retry later");
             }
         } catch (Refusal refusal) {
             if (refusal.status == 401) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"jdk-sse\"");
+            }
+            if (refusal.status == 503) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
             }
             if (refusal.status == 413) {
                 exchange.getResponseHeaders().set("Connection", "close");
@@ -73,7 +80,7 @@ final class Publisher {
             Sse.respond(exchange, refusal.status, refusal.getMessage());
             return;
         }
-        Sse.respond(exchange, 200, Long.toString(id));
+        Sse.respond(exchange, 200, id);
     }
 
     /** What a valid request publishes. */

@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdksse.Broadcaster;
+import org.jdksse.Update;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -382,7 +383,7 @@ class HubTest {
                 new Case("empty topic", 400, "/events?topic=", form, "data=x".getBytes(UTF_8)),
                 new Case("empty form topic", 400, "/events", form, "topic=&data=x".getBytes(UTF_8)),
                 new Case("control character in the topic", 400, "/events?topic=a%01", form, "data=x".getBytes(UTF_8)),
-                new Case("topic too long", 400, "/events?topic=" + "a".repeat(Broadcaster.MAX_TOPIC_LENGTH + 1), form,
+                new Case("topic too long", 400, "/events?topic=" + "a".repeat(Update.MAX_TOPIC_LENGTH + 1), form,
                         "data=x".getBytes(UTF_8)),
                 new Case("two data fields", 400, "/events?topic=t", form, "data=a&data=b".getBytes(UTF_8)),
                 new Case("two topics", 400, "/events?topic=t&topic=a", form, "data=a".getBytes(UTF_8)),

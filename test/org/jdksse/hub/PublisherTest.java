@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.jdksse.Broadcaster;
+import org.jdksse.EventLog;
+import org.jdksse.Update;
 import org.jdksse.SseEvent;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,14 +106,14 @@ class PublisherTest {
 
     @Test
     void topicNamesMustBeShortNonEmptyAndFreeOfControlCharacters() {
-        Broadcaster broadcaster = Broadcaster.builder().firstId(1).build();
+        Broadcaster broadcaster = Broadcaster.builder().log(EventLog.inMemory(1000, 1 << 20, 1)).build();
         try {
-            assertEquals(1, broadcaster.publish("prices/AAPL é 😀", SseEvent.of("x")));
-            assertEquals(2, broadcaster.publish("a".repeat(Broadcaster.MAX_TOPIC_LENGTH), SseEvent.of("x")));
+            assertEquals("1", broadcaster.publish("prices/AAPL é 😀", SseEvent.of("x")));
+            assertEquals("2", broadcaster.publish("a".repeat(Update.MAX_TOPIC_LENGTH), SseEvent.of("x")));
             var empty = assertThrows(IllegalArgumentException.class, () -> broadcaster.publish("", SseEvent.of("x")));
             assertEquals("topic must not be empty", empty.getMessage());
             var tooLong = assertThrows(IllegalArgumentException.class,
-                    () -> broadcaster.publish("a".repeat(Broadcaster.MAX_TOPIC_LENGTH + 1), SseEvent.of("x")));
+                    () -> broadcaster.publish("a".repeat(Update.MAX_TOPIC_LENGTH + 1), SseEvent.of("x")));
             assertTrue(tooLong.getMessage().startsWith("topic must be at most"));
             for (String bad : List.of("a\nb", "a\rb", "a\u0000", "\u007f", "\u0085")) {
                 var e = assertThrows(IllegalArgumentException.class, () -> broadcaster.publish(bad, SseEvent.of("x")), bad);

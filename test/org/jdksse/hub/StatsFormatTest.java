@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.jdksse.Broadcaster;
+import org.jdksse.EventLog;
 import org.junit.jupiter.api.Test;
 
 class StatsFormatTest {
     private static final String NASTY = "q\"b\\s\nl\tt\u0001c é😀";
 
     private static Broadcaster.Stats stats(Map<String, Integer> topics, Map<String, Long> dropped) {
-        return new Broadcaster.Stats(3, topics, 12, 30, dropped, 4);
+        return new Broadcaster.Stats(3, topics, 12, 30, dropped, 4, EventLog.Status.UP);
     }
 
     @Test

@@ -1,0 +1,114 @@
+package org.jdksse;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The HTTP side of a {@link Broadcaster}: turns a request into an {@link Interest} (method and
+ * CORS gate, topics, resume id) and admits it under the subscriber limit, answering {@code 503}
+ * with {@code Retry-After} before any stream starts when it cannot. Fan-out, resume and shutdown
+ * are the broadcaster's.
+ *
+ * <p>Any thread may call any method; none blocks but on writing a refusal.
+ */
+final class Admission {
+    /** Descriptors left for everything but subscribers: the listener, clients of other handlers, files. */
+    static final int DESCRIPTOR_HEADROOM = 500;
+    /** The {@code Retry-After} of a 503, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private final int maxSubscribers;
+    private final Cors cors;
+    /** Requests admitted under the limit, from before their headers are sent until their exchange is closed. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final LongAdder rejected = new LongAdder();
+    private final AtomicLong lastLimitWarning = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(2));
+
+    Admission(int maxSubscribers, Cors cors) {
+        this.maxSubscribers = maxSubscribers > 0 ? maxSubscribers : defaultMaxSubscribers();
+        this.cors = cors;
+    }
+
+    /**
+     * Returns the {@code /events} handler: a GET subscribes to its {@code topic} parameters
+     * (none: {@code default}) after its {@code Last-Event-ID}; a preflight from an allowed origin
+     * gets 204, other methods 405, an invalid topic or query 400.
+     */
+    HttpHandler handler(Broadcaster broadcaster) {
+        return exchange -> {
+            if (!cors.subscribing(exchange)) {
+                return;
+            }
+            Interest interest;
+            try {
+                Map<String, List<String>> query = Sse.query(exchange.getRequestURI());
+                List<String> named = query.getOrDefault("topic", List.of("default"));
+                interest = Interest.topics(new LinkedHashSet<>(named)).after(ExchangeStream.lastEventId(exchange));
+            } catch (IllegalArgumentException invalid) {
+                Sse.respond(exchange, 400, invalid.getMessage());
+                return;
+            }
+            cors.apply(exchange);
+            broadcaster.serve(exchange, interest);
+        };
+    }
+
+    /**
+     * Admits a subscriber under the limit, or answers {@code 503} with {@code Retry-After} and
+     * returns {@code false}. An admitted request must call {@link #leave} when its exchange is
+     * closed.
+     */
+    boolean enter(HttpExchange exchange, boolean closing) throws IOException {
+        if (!closing && admitted.incrementAndGet() <= maxSubscribers) {
+            return true;
+        }
+        if (!closing) {
+            admitted.decrementAndGet();
+        }
+        rejected.increment();
+        String why = closing ? "closed" : "limit of " + maxSubscribers + " subscribers reached";
+        long now = System.nanoTime();
+        long last = lastLimitWarning.get();
+        // Once a minute at most: a full server refuses a storm of reconnections.
+        boolean warn = now - last > TimeUnit.MINUTES.toNanos(1) && lastLimitWarning.compareAndSet(last, now);
+        Broadcaster.LOG.log(warn ? Level.WARNING : Level.DEBUG, "subscriber refused with 503: {0}", why);
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        Sse.respond(exchange, 503, closing ? "shutting down" : "too many subscribers");
+        return false;
+    }
+
+    /** Gives back the place of an admitted request. */
+    void leave() {
+        admitted.decrementAndGet();
+    }
+
+    /** Returns the 503 answers given so far. */
+    long rejected() {
+        return rejected.sum();
+    }
+
+    /** Returns the subscriber limit in force. */
+    int maxSubscribers() {
+        return maxSubscribers;
+    }
+
+    /** The process's descriptor limit minus headroom; without a Unix MXBean, a conservative 10,000. */
+    static int defaultMaxSubscribers() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long max = unix.getMaxFileDescriptorCount();
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, max - DESCRIPTOR_HEADROOM));
+        }
+        return 10_000;
+    }
+}

@@ -231,6 +231,9 @@ public final class LoadGen {
             long live = heapKib();
             heap = String.format(Locale.ROOT, "; live heap after a full GC %d KiB = %.1f KiB per subscriber", live,
                     live / (double) Math.max(1, r.subs));
+            if (opt.containsKey("histogram")) {
+                Files.writeString(Path.of(opt.get("histogram")), jcmd("GC.class_histogram"));
+            }
             // and less what the server held with none: (live(N) - live(0)) / N, like RSS
             int n = r.subs;
             Result h = new Result();

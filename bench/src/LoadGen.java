@@ -282,10 +282,6 @@ public final class LoadGen {
             ensure(subs, false);
             sync(30);
             measure(rate, full() ? 2 : 1, 128, false, 2); // warm-up: JIT and lazy allocation out of the window
-            // The subscribers closed to get down to this level are found dead by the warm-up's writes; in
-            // the JVM servers their garbage (about 40 KiB a stream) would otherwise be collected by a
-            // concurrent cycle that falls into some windows and not others (13 µs per delivery at 1k x 10).
-            gc();
             Result r = measure(rate, seconds, 128, false, 3);
             row("cost", step, r, "fixed rate below saturation");
         }

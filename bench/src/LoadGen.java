@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * <pre>java -cp build/bench LoadGen --server go --port 9100 --pid 1234 --scenario sweep --mode quick --csv out.csv</pre>
  */
 public final class LoadGen {
-    static final String COLUMNS = "server,scenario,step,subs,rate,event_bytes,seconds,published,pub_rate,deliveries,"
-            + "deliveries_per_s,p50_ms,p99_ms,p999_ms,max_ms,lost,dups,reordered,errors,rss_mib,cpu_pct,value,note";
+    static final String COLUMNS = "server,round,scenario,step,subs,rate,event_bytes,seconds,published,pub_rate,deliveries,"
+            + "deliveries_per_s,p50_ms,p99_ms,p999_ms,max_ms,lost,dups,reordered,errors,rss_mib,cpu_pct,"
+            + "cpu_us_per_delivery,syscw_per_delivery,alloc_b_per_delivery,pub_p99_ms,value,note";
 
     private final Map<String, String> opt;
     private final String server;
@@ -39,6 +40,10 @@ public final class LoadGen {
     private final Publisher pub;
     private final Path csv;
     private final String statsPath;
+    private final String round;
+    private final Alloc alloc;
+    /** Whether measured phases read the server's allocation counter (not in smoke, not before the idle figures). */
+    private boolean trackAlloc;
     private long seq = 1;
     private int failedChecks;
     private int passedChecks;
@@ -54,6 +59,8 @@ public final class LoadGen {
         this.pub = new Publisher(target, opt.getOrDefault("pub", "/publish"));
         this.csv = opt.containsKey("csv") ? Path.of(opt.get("csv")) : null;
         this.statsPath = opt.get("stats");
+        this.round = opt.getOrDefault("round", "1");
+        this.alloc = new Alloc(pid);
     }
 
     public static void main(String[] args) throws Exception {
@@ -75,6 +82,7 @@ public final class LoadGen {
         } finally {
             g.loop.stop();
             g.pub.close();
+            g.alloc.close();
         }
         System.exit(rc);
     }
@@ -85,9 +93,11 @@ public final class LoadGen {
             System.out.println("== " + server + " " + sc + " (" + mode + ")");
             switch (sc) {
                 case "smoke" -> smoke();
-                case "idle" -> idle(full ? new int[] {1000, 5000, 10000, 19000} : new int[] {1000, 10000}, full ? 3 : 2);
-                case "sweep" -> sweep(intOpt("subs", 10000), full ? new int[] {1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 160}
-                        : new int[] {1, 2, 3, 5, 8, 12, 20, 30, 50, 80}, full ? 5 : 2);
+                case "idle" -> idle(full ? new int[] {1000, 10000, 19000} : new int[] {10000}, full ? 3 : 2);
+                case "idlecpu" -> idleCpu(intOpt("subs", 10000), intOpt("seconds", full ? 60 : 30));
+                case "cost" -> cost(opt.getOrDefault("cost", "10000x2,1000x10"), full ? 10 : 4);
+                case "sweep" -> sweep(intOpt("subs", 10000), full ? new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 23, 26, 30, 35, 40, 45, 50, 60, 70, 80, 100}
+                        : new int[] {4, 5, 6, 8, 10, 12, 16, 20, 25, 30, 40, 50, 60, 80}, full ? 4 : 2);
                 case "latency" -> latency("latency", intOpt("subs", 1000), intOpt("rate", 10), full ? 10 : 4, full ? 3 : 1);
                 case "single" -> latency("single", 1, intOpt("rate", 100), full ? 10 : 4, full ? 3 : 1);
                 case "storm" -> storm(intOpt("subs", 19000));
@@ -149,6 +159,10 @@ public final class LoadGen {
         System.out.printf(Locale.ROOT, "  generator warmed up in %.2f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
+    private boolean full() {
+        return mode.equals("full");
+    }
+
     private int intOpt(String name, int dflt) {
         return Integer.parseInt(opt.getOrDefault(name, String.valueOf(dflt)));
     }
@@ -184,6 +198,8 @@ public final class LoadGen {
     /** Idle memory: RSS at 0 subscribers, then at each level; per subscriber = (RSS(N) - RSS(0)) / N. */
     private void idle(int[] levels, int settle) throws Exception {
         sleep(settle);
+        long live0 = Proc.isJava(pid) ? heapKib() : -1; // a full GC, then the live heap with no subscriber
+        sleep(1);
         long rss0 = Proc.rssKib(pid);
         Result base = new Result();
         base.rssKib = rss0;
@@ -215,12 +231,65 @@ public final class LoadGen {
             long live = heapKib();
             heap = String.format(Locale.ROOT, "; live heap after a full GC %d KiB = %.1f KiB per subscriber", live,
                     live / (double) Math.max(1, r.subs));
+            if (opt.containsKey("histogram")) {
+                Files.writeString(Path.of(opt.get("histogram")), jcmd("GC.class_histogram"));
+            }
+            // and less what the server held with none: (live(N) - live(0)) / N, like RSS
+            int n = r.subs;
+            Result h = new Result();
+            h.subs = n;
+            h.rssKib = Proc.rssKib(pid);
+            h.value = (live - live0) / (double) Math.max(1, n);
+            row("idle", "live", h, "value=live heap KiB per subscriber after a full GC ((live at " + n + " - live at 0) / " + n
+                    + "); live KiB " + live0 + " -> " + live);
         }
         row("idle", "check", r, "all idle subscribers still receive an event: " + (missing == 0 ? "yes" : missing + " missing") + heap);
     }
 
+    /**
+     * Idle CPU: n subscribers and no events for the time given, heartbeats only (when the server
+     * sends them); value = the server's CPU in % of a core, note = write syscalls per second.
+     */
+    private void idleCpu(int n, int seconds) throws Exception {
+        ensure(n, false);
+        sync(30);
+        sleep(5);
+        long t0 = System.nanoTime();
+        long cpu0 = Proc.cpuTicks(pid);
+        long w0 = Proc.syscw(pid);
+        long err0 = loop.errorCount;
+        sleep(seconds);
+        long t1 = System.nanoTime();
+        Result r = new Result();
+        r.cpuPct = Proc.cpuPct(cpu0, Proc.cpuTicks(pid), t1 - t0);
+        r.seconds = (t1 - t0) / 1e9;
+        r.subs = liveCount();
+        r.errors = loop.errorCount - err0;
+        r.rssKib = Proc.rssKib(pid);
+        r.value = r.cpuPct;
+        double writes = (Proc.syscw(pid) - w0) / r.seconds;
+        row("idlecpu", String.valueOf(n), r, String.format(Locale.ROOT, "value=idle CPU %% of a core over %d s; %.0f write syscalls/s",
+                seconds, writes));
+    }
+
+    /** CPU, write syscalls and allocation per delivery at fixed rates below saturation: "SUBSxRATE,...". */
+    private void cost(String steps, int seconds) throws Exception {
+        trackAlloc = true;
+        for (String step : steps.split(",")) {
+            String[] sr = step.split("x");
+            int subs = Integer.parseInt(sr[0]);
+            int rate = Integer.parseInt(sr[1]);
+            ensure(subs, false);
+            sync(30);
+            measure(rate, full() ? 2 : 1, 128, false, 2); // warm-up: JIT and lazy allocation out of the window
+            Result r = measure(rate, seconds, 128, false, 3);
+            row("cost", step, r, "fixed rate below saturation");
+        }
+    }
+
     /** Fan-out sweep: the rate steps up until p99 passes 1 s, an event is lost or the publisher falls behind. */
     private void sweep(int subs, int[] rates, int seconds) throws Exception {
+        trackAlloc = true;
         ensure(subs, false);
         sync(30);
         // an unrecorded step at the first rate: the server's JIT (and lazy allocations) out of the way
@@ -444,6 +513,10 @@ public final class LoadGen {
         long errors;
         long rssKib;
         double cpuPct = Double.NaN;
+        double cpuUs = Double.NaN;
+        double syscw = Double.NaN;
+        double allocB = Double.NaN;
+        double pubP99 = Double.NaN;
         double value = Double.NaN;
         long lastAt;
     }
@@ -541,7 +614,10 @@ public final class LoadGen {
         long pubErr0 = pub.errors;
         long count = Math.max(1, Math.round(rate * seconds));
         long period = 1_000_000_000L / rate;
+        pub.rtt = new Histogram();
         long cpu0 = Proc.cpuTicks(pid);
+        long w0 = Proc.syscw(pid);
+        long a0 = trackAlloc ? alloc.total() : -1;
         long t0 = System.nanoTime() + 1_000_000L;
         for (long i = 0; i < count; i++) {
             long due = t0 + i * period;
@@ -587,21 +663,36 @@ public final class LoadGen {
         // deliveries per second over the publishing window, or up to the last delivery when the server lagged behind
         r.deliveriesPerSec = r.deliveries / Math.max(r.seconds, (r.lastAt - t0) / 1e9);
         r.errors = (loop.errorCount - errors0) + (pub.errors - pubErr0);
-        r.cpuPct = Proc.cpuPct(cpu0, Proc.cpuTicks(pid), end - t0);
+        long cpu1 = Proc.cpuTicks(pid);
+        long w1 = Proc.syscw(pid);
+        long a1 = a0 >= 0 ? alloc.total() : -1;
+        r.cpuPct = Proc.cpuPct(cpu0, cpu1, end - t0);
         r.rssKib = Proc.rssKib(pid);
+        if (r.deliveries > 0) {
+            if (cpu0 >= 0 && cpu1 >= 0) {
+                r.cpuUs = (cpu1 - cpu0) * 10_000.0 / r.deliveries; // a tick is 10 ms
+            }
+            if (w0 >= 0 && w1 >= 0) {
+                r.syscw = (w1 - w0) / (double) r.deliveries;
+            }
+            if (a0 >= 0 && a1 >= 0) {
+                r.allocB = (a1 - a0) / (double) r.deliveries;
+            }
+        }
+        r.pubP99 = pub.rtt.count() == 0 ? Double.NaN : pub.rtt.quantile(0.99) / 1e6;
         return r;
     }
 
     private void row(String scen, String step, Result r, String note) throws IOException {
-        String line = String.join(",", server, scen, step, String.valueOf(r.subs), String.valueOf(r.rate), String.valueOf(r.size),
+        String line = String.join(",", server, round, scen, step, String.valueOf(r.subs), String.valueOf(r.rate), String.valueOf(r.size),
                 f(r.seconds), String.valueOf(r.published), f(r.pubRate), String.valueOf(r.deliveries), f(r.deliveriesPerSec),
                 ms(r.p50), ms(r.p99), ms(r.p999), ms(r.max), String.valueOf(r.lost), String.valueOf(r.dups),
-                String.valueOf(r.reordered), String.valueOf(r.errors), f(r.rssKib / 1024.0), f(r.cpuPct), f(r.value),
-                note.replace(',', ';'));
-        System.out.printf(Locale.ROOT, "  %-8s %-7s %-16s subs=%d rate=%d deliv/s=%.0f p50=%s p99=%s p999=%s max=%s lost=%d dups=%d "
-                        + "reord=%d err=%d rss=%.1fMiB cpu=%s value=%s %s%n", server, scen, step, r.subs, r.rate, r.deliveriesPerSec,
-                ms(r.p50), ms(r.p99), ms(r.p999), ms(r.max), r.lost, r.dups, r.reordered, r.errors, r.rssKib / 1024.0, f(r.cpuPct),
-                f(r.value), note);
+                String.valueOf(r.reordered), String.valueOf(r.errors), f(r.rssKib / 1024.0), f(r.cpuPct), f(r.cpuUs), f(r.syscw),
+                f(r.allocB), f(r.pubP99), f(r.value), note.replace(',', ';'));
+        System.out.printf(Locale.ROOT, "  %-8s r%s %-7s %-9s subs=%d rate=%d deliv/s=%.0f p50=%s p99=%s max=%s lost=%d dups=%d "
+                        + "reord=%d err=%d rss=%.1fMiB cpu=%s us/deliv=%s syscw/deliv=%s B/deliv=%s pubp99=%s value=%s %s%n", server, round,
+                scen, step, r.subs, r.rate, r.deliveriesPerSec, ms(r.p50), ms(r.p99), ms(r.max), r.lost, r.dups, r.reordered, r.errors,
+                r.rssKib / 1024.0, f(r.cpuPct), f(r.cpuUs), f(r.syscw), f(r.allocB), f(r.pubP99), f(r.value), note);
         if (csv != null) {
             if (!Files.exists(csv)) {
                 Files.writeString(csv, COLUMNS + "\n");

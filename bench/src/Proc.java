@@ -54,6 +54,23 @@ final class Proc {
         return -1;
     }
 
+    /** Returns the write system calls the process has made (/proc/PID/io syscw), or -1. */
+    static long syscw(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+                if (l.startsWith("syscw:")) {
+                    return Long.parseLong(l.substring(6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     static long fds(long pid) {
         if (pid <= 0) {
             return -1;

@@ -20,6 +20,8 @@ final class Publisher implements AutoCloseable {
     private OutputStream out;
     long errors;
     String lastError = "";
+    /** Round trips of successful publishes (request written to response read), reset by the caller per phase. */
+    Histogram rtt = new Histogram();
 
     Publisher(InetSocketAddress target, String path) {
         this.target = target;
@@ -39,6 +41,7 @@ final class Publisher implements AutoCloseable {
                     in = new BufferedInputStream(socket.getInputStream(), 8192);
                     out = socket.getOutputStream();
                 }
+                long t0 = System.nanoTime();
                 String head = "POST " + path + " HTTP/1.1\r\nHost: " + target.getHostString() + ":" + target.getPort()
                         + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length + "\r\n\r\n";
                 byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
@@ -50,6 +53,8 @@ final class Publisher implements AutoCloseable {
                 if (status < 200 || status > 299) {
                     errors++;
                     lastError = "HTTP " + status;
+                } else {
+                    rtt.record(System.nanoTime() - t0);
                 }
                 return status;
             } catch (IOException e) {

@@ -27,9 +27,9 @@ import javax.imageio.ImageIO;
  * <pre>java -Djava.awt.headless=true -cp build/bench Report bench/results/results.csv bench/results</pre>
  */
 public final class Report {
-    private static final String[] ORDER = {"jdksse", "go", "node", "helidon", "spring"};
+    private static final String[] ORDER = {"jdksse", "floor-jdk", "floor-nio", "go", "node", "helidon", "spring"};
     private static final Map<String, String> NAMES = Map.of("jdksse", "jdk-sse", "go", "Go net/http", "node", "Node.js http",
-            "helidon", "Helidon 4 SE", "spring", "Spring MVC SseEmitter");
+            "helidon", "Helidon 4 SE", "spring", "Spring SseEmitter", "floor-jdk", "floor-jdk", "floor-nio", "floor-nio");
     private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD),
             new Color(0xFF7F0E), new Color(0x8C564B), new Color(0x17BECF), new Color(0x7F7F7F)};
 
@@ -47,6 +47,12 @@ public final class Report {
     private final List<String> servers = new ArrayList<>();
 
     public static void main(String[] args) throws IOException {
+        if (args[0].equals("--summary")) {
+            Report r = new Report();
+            r.load(Path.of(args[1]));
+            System.out.print(r.summary());
+            return;
+        }
         Path csv = Path.of(args[0]);
         Path out = Path.of(args[1]);
         Report r = new Report();
@@ -90,7 +96,8 @@ public final class Report {
     }
 
     private static String name(String s) {
-        return NAMES.getOrDefault(s, s);
+        String base = s.endsWith("+hb") ? s.substring(0, s.length() - 3) : s;
+        return NAMES.getOrDefault(base, base) + (base.equals(s) ? "" : " +hb");
     }
 
     private List<Map<String, String>> find(String server, String scenario, Predicate<Map<String, String>> p) {
@@ -103,11 +110,6 @@ public final class Report {
         return r;
     }
 
-    private Map<String, String> one(String server, String scenario, String step) {
-        List<Map<String, String>> r = find(server, scenario, m -> m.get("step").equals(step));
-        return r.isEmpty() ? null : r.get(r.size() - 1);
-    }
-
     private static double d(Map<String, String> m, String col) {
         if (m == null) {
             return Double.NaN;
@@ -116,88 +118,7 @@ public final class Report {
         return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
     }
 
-    /** One metric of the target table: a value per server and whether lower is better. */
-    private record Metric(String label, String target, boolean lowerBetter, Map<String, Double> values, Predicate<Double> met,
-            boolean ratio) {
-        Metric(String label, String target, boolean lowerBetter, Map<String, Double> values, Predicate<Double> met) {
-            this(label, target, lowerBetter, values, met, true);
-        }
-    }
-
-    private List<Metric> metrics() {
-        List<Metric> ms = new ArrayList<>();
-        Map<String, Double> cap = new LinkedHashMap<>();
-        Map<String, Double> p50 = new LinkedHashMap<>();
-        Map<String, Double> p99 = new LinkedHashMap<>();
-        Map<String, Double> lat1k = new LinkedHashMap<>();
-        Map<String, Double> single = new LinkedHashMap<>();
-        Map<String, Double> idle10k = new LinkedHashMap<>();
-        Map<String, Double> idleMax = new LinkedHashMap<>();
-        Map<String, Double> storm = new LinkedHashMap<>();
-        Map<String, Double> slowRise = new LinkedHashMap<>();
-        Map<String, Double> slowMem = new LinkedHashMap<>();
-        Map<String, Double> churnFd = new LinkedHashMap<>();
-        Map<String, Double> churnHeap = new LinkedHashMap<>();
-        Map<String, Double> liveHeap = new LinkedHashMap<>();
-        for (String s : servers) {
-            double best = Double.NaN;
-            for (Map<String, String> m : find(s, "sweep", m -> m.get("note").startsWith("sustained"))) {
-                best = Double.isNaN(best) ? d(m, "deliveries_per_s") : Math.max(best, d(m, "deliveries_per_s"));
-            }
-            cap.put(s, Double.isNaN(best) ? 0 : best);
-            Map<String, String> five = one(s, "sweep", "5");
-            p50.put(s, d(five, "p50_ms"));
-            p99.put(s, d(five, "p99_ms"));
-            lat1k.put(s, d(one(s, "latency", "10ev/s"), "p99_ms"));
-            single.put(s, d(one(s, "single", "100ev/s"), "p99_ms"));
-            idle10k.put(s, d(one(s, "idle", "10000"), "value"));
-            idleMax.put(s, d(one(s, "idle", "19000"), "value"));
-            Map<String, String> st = one(s, "storm", "19000");
-            storm.put(s, st == null ? Double.NaN : d(st, "errors") + d(st, "lost") > 0 || d(st, "subs") < 19000 ? Double.POSITIVE_INFINITY
-                    : d(st, "value"));
-            slowRise.put(s, d(one(s, "slow", "1%-stalled"), "value"));
-            slowMem.put(s, d(one(s, "slow", "1%-stalled-later"), "value"));
-            List<Map<String, String>> ch = find(s, "churn", m -> !m.get("step").equals("before"));
-            churnFd.put(s, ch.isEmpty() ? Double.NaN : d(ch.get(ch.size() - 1), "value"));
-            java.util.regex.Matcher hm = java.util.regex.Pattern.compile("heap KiB (-?\\d+)->(-?\\d+)")
-                    .matcher(ch.isEmpty() ? "" : ch.get(ch.size() - 1).get("note"));
-            churnHeap.put(s, hm.find() && !hm.group(1).equals("-1")
-                    ? (Long.parseLong(hm.group(2)) - Long.parseLong(hm.group(1))) / 1024.0 : Double.NaN);
-            java.util.regex.Matcher lm = java.util.regex.Pattern.compile("= ([0-9.]+) KiB per subscriber")
-                    .matcher(Objects.toString(one(s, "idle", "check") == null ? "" : one(s, "idle", "check").get("note")));
-            liveHeap.put(s, lm.find() && Double.parseDouble(lm.group(1)) > 0 ? Double.parseDouble(lm.group(1)) : Double.NaN);
-        }
-        ms.add(new Metric("Fan-out capacity, 10k subscribers (deliveries/s, no loss, p99 < 1 s)", ">= 1.5 x best peer", false, cap,
-                v -> v >= 1.5 * bestPeer(cap, false)));
-        ms.add(new Metric("p50 at 10k subscribers, 5 events/s (ms)", "<= best peer", true, p50, v -> v <= bestPeer(p50, true)));
-        ms.add(new Metric("p99 at 10k subscribers, 5 events/s (ms)", "<= best peer", true, p99, v -> v <= bestPeer(p99, true)));
-        ms.add(new Metric("p99 at 1k subscribers, 10 events/s (ms)", "<= 20 ms", true, lat1k, v -> v <= 20));
-        ms.add(new Metric("p99 at 1 subscriber, 100 events/s (ms)", "<= 2 ms", true, single, v -> v <= 2));
-        ms.add(new Metric("RSS per idle subscriber at 10k (KiB)", "<= 40 KiB", true, idle10k, v -> v <= 40));
-        ms.add(new Metric("RSS per idle subscriber at 19k (KiB)", "<= 40 KiB", true, idleMax, v -> v <= 40));
-        ms.add(new Metric("Live Java heap per idle subscriber after a full GC, at the largest level (KiB)", "(the floor)", true,
-                liveHeap, null, true));
-        ms.add(new Metric("Connect storm, 19k subscribers (s to the last first byte)", "<= 10 s", true, storm, v -> v <= 10));
-        ms.add(new Metric("Slow readers: healthy p99 rise with 1% stalled (%)", "<= 20 %", true, slowRise, v -> v <= 20, false));
-        ms.add(new Metric("Slow readers: RSS growth over the longer stalled phase (MiB)", "bounded (<= 100 stalled x 1 MiB queue)", true, slowMem, v -> v <= 100, false));
-        ms.add(new Metric("Churn: server descriptors left after the cycles", "0 growth", true, churnFd, v -> v <= 2, false));
-        ms.add(new Metric("Churn: live Java heap growth after the cycles and a full GC (MiB)", "0 growth (<= 8 MiB)", true, churnHeap,
-                v -> v <= 8, false));
-        return ms;
-    }
-
-    private double bestPeer(Map<String, Double> values, boolean lowerBetter) {
-        double best = lowerBetter ? Double.POSITIVE_INFINITY : 0;
-        for (var e : values.entrySet()) {
-            if (e.getKey().equals("jdksse") || e.getKey().startsWith("jdksse") || e.getValue().isNaN()) {
-                continue;
-            }
-            best = lowerBetter ? Math.min(best, e.getValue()) : Math.max(best, e.getValue());
-        }
-        return best;
-    }
-
-    private static String fmt(double v) {
+    static String fmt(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }
@@ -210,7 +131,270 @@ public final class Report {
         if (Math.abs(v) >= 100) {
             return String.format(Locale.ROOT, "%.0f", v);
         }
-        return String.format(Locale.ROOT, "%.1f", v);
+        if (Math.abs(v) >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    // ------------------------------------------------------------------ rounds, medians and spreads
+
+    /** A figure over the rounds: every round's value, its median, min and max. */
+    record Spread(List<Double> values) {
+        static final Spread NONE = new Spread(List.of());
+
+        boolean empty() {
+            return values.isEmpty();
+        }
+
+        double median() {
+            if (values.isEmpty()) {
+                return Double.NaN;
+            }
+            List<Double> v = new ArrayList<>(values);
+            v.sort(null);
+            int n = v.size();
+            return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        }
+
+        double min() {
+            return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        }
+
+        double max() {
+            return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        }
+
+        String show() {
+            if (values.isEmpty()) {
+                return "-";
+            }
+            if (values.size() == 1) {
+                return fmt(median()) + " (1 round)";
+            }
+            return fmt(median()) + " [" + fmt(min()) + "–" + fmt(max()) + "]";
+        }
+    }
+
+    /** The rounds present for a server, in order. */
+    private List<String> rounds(String server) {
+        Set<String> r = new LinkedHashSet<>();
+        for (Map<String, String> m : rows) {
+            if (m.get("server").equals(server)) {
+                r.add(m.getOrDefault("round", "1"));
+            }
+        }
+        return new ArrayList<>(r);
+    }
+
+    private interface PerRound {
+        /** The figure of one round from that round's rows of one server, NaN when it was not measured. */
+        double of(List<Map<String, String>> roundRows);
+    }
+
+    private Map<String, List<Map<String, String>>> byRound(String server) {
+        Map<String, List<Map<String, String>>> r = new LinkedHashMap<>();
+        for (Map<String, String> m : rows) {
+            if (m.get("server").equals(server)) {
+                r.computeIfAbsent(m.getOrDefault("round", "1"), k -> new ArrayList<>()).add(m);
+            }
+        }
+        return r;
+    }
+
+    private Map<String, Double> perRound(String server, PerRound f) {
+        Map<String, Double> r = new LinkedHashMap<>();
+        for (var e : byRound(server).entrySet()) {
+            double v = f.of(e.getValue());
+            if (!Double.isNaN(v)) {
+                r.put(e.getKey(), v);
+            }
+        }
+        return r;
+    }
+
+    private static Map<String, String> pick(List<Map<String, String>> rr, String scenario, String step) {
+        Map<String, String> found = null;
+        for (Map<String, String> m : rr) {
+            if (m.get("scenario").equals(scenario) && m.get("step").equals(step)) {
+                found = m;
+            }
+        }
+        return found;
+    }
+
+    private static PerRound col(String scenario, String step, String column) {
+        return rr -> d(pick(rr, scenario, step), column);
+    }
+
+    /** The highest sweep step sustained (deliveries/s); 0 when the sweep ran and none was. */
+    private static final PerRound CAPACITY = rr -> {
+        double best = Double.NaN;
+        for (Map<String, String> m : rr) {
+            if (m.get("scenario").equals("sweep")) {
+                best = Double.isNaN(best) ? 0 : best;
+                if (m.get("note").startsWith("sustained")) {
+                    best = Math.max(best, d(m, "deliveries_per_s"));
+                }
+            }
+        }
+        return best;
+    };
+
+    /** One figure of the comparison: how to get it per round, which way is better, and the target for jdk-sse. */
+    private record Figure(String label, PerRound f, boolean lowerBetter, String target) {
+    }
+
+    private List<Figure> figures() {
+        List<Figure> fs = new ArrayList<>();
+        fs.add(new Figure("CPU per delivery at 10k subscribers × 2 events/s (µs)", col("cost", "10000x2", "cpu_us_per_delivery"), true,
+                "within 5% of floor-jdk; below every peer"));
+        fs.add(new Figure("CPU per delivery at 1k subscribers × 10 events/s (µs)", col("cost", "1000x10", "cpu_us_per_delivery"), true,
+                "within 5% of floor-jdk; below every peer"));
+        fs.add(new Figure("Bytes allocated per delivery at 10k × 2 (JVM servers)", col("cost", "10000x2", "alloc_b_per_delivery"), true,
+                "(steadier measure of work)"));
+        fs.add(new Figure("Write syscalls per delivery at 10k × 2", col("cost", "10000x2", "syscw_per_delivery"), true,
+                "(steadier measure of work)"));
+        fs.add(new Figure("Fan-out capacity at 10k subscribers (deliveries/s sustained)", CAPACITY, false, ">= best peer"));
+        fs.add(new Figure("p50 at 10k subscribers × 5 events/s (ms)", col("sweep", "5", "p50_ms"), true, "(figure)"));
+        fs.add(new Figure("p99 at 10k subscribers × 5 events/s (ms)", col("sweep", "5", "p99_ms"), true, "<= best peer"));
+        fs.add(new Figure("Publish round trip p99 at 10k × 5 (ms)", col("sweep", "5", "pub_p99_ms"), true, "(figure)"));
+        fs.add(new Figure("p99 at 1k subscribers × 10 events/s (ms)", col("cost", "1000x10", "p99_ms"), true, "(figure)"));
+        fs.add(new Figure("RSS per idle subscriber at 10k (KiB)", col("idle", "10000", "value"), true, "<= 1.15 × own live heap"));
+        fs.add(new Figure("RSS per idle subscriber at 19k (KiB)", col("idle", "19000", "value"), true, "(figure)"));
+        fs.add(new Figure("Live heap per idle subscriber (KiB, after a full GC)", rr -> {
+            double v = d(pick(rr, "idle", "live"), "value");
+            return v > 0 ? v : Double.NaN;
+        }, true, "within 1 KiB of floor-jdk"));
+        fs.add(new Figure("Idle CPU at the idle level (% of a core)", rr -> {
+            for (Map<String, String> m : rr) {
+                if (m.get("scenario").equals("idlecpu")) {
+                    return d(m, "value");
+                }
+            }
+            return Double.NaN;
+        }, true, "<= the heartbeats' write cost"));
+        return fs;
+    }
+
+    /**
+     * Compares a with b over the rounds: "better" or "worse" when the whole spread of a is on one
+     * side of the whole spread of b (times k), else "within noise".
+     */
+    static String compare(Spread a, Spread b, boolean lowerBetter, double k) {
+        if (a.empty() || b.empty()) {
+            return "-";
+        }
+        if (lowerBetter ? a.max() < b.min() * k : a.min() > b.max() * k) {
+            return "better";
+        }
+        if (lowerBetter ? a.min() > b.max() * k : a.max() < b.min() * k) {
+            return "worse";
+        }
+        return "within noise";
+    }
+
+    /** Median and spread of jdk-sse's value over the other server's, round by round. */
+    private Spread ratio(PerRound f, String other) {
+        Map<String, Double> j = perRound("jdksse", f);
+        Map<String, Double> o = perRound(other, f);
+        List<Double> r = new ArrayList<>();
+        for (var e : j.entrySet()) {
+            Double v = o.get(e.getKey());
+            if (v != null && v != 0 && !v.isNaN() && !v.isInfinite()) {
+                r.add(e.getValue() / v);
+            }
+        }
+        return new Spread(r);
+    }
+
+    private Spread spread(String server, PerRound f) {
+        return new Spread(new ArrayList<>(perRound(server, f).values()));
+    }
+
+    private static boolean peer(String s) {
+        return !s.startsWith("jdksse") && !s.startsWith("floor");
+    }
+
+    /** jdk-sse's verdicts for the issue's targets, each with its median, spread and reasoning. */
+    private List<String[]> verdicts() {
+        List<String[]> v = new ArrayList<>();
+        if (!servers.contains("jdksse")) {
+            return v;
+        }
+        List<Figure> fs = figures();
+        for (Figure f : List.of(fs.get(0), fs.get(1))) {
+            Spread j = spread("jdksse", f.f());
+            if (servers.contains("floor-jdk")) {
+                Spread fl = spread("floor-jdk", f.f());
+                v.add(new String[] {f.label() + ": within 5% of floor-jdk", j.show() + " vs " + fl.show(),
+                        verdict(compare(j, fl, true, 1.05))});
+            }
+            String worst = "met";
+            List<String> parts = new ArrayList<>();
+            for (String s : servers) {
+                if (!peer(s)) {
+                    continue;
+                }
+                String c = compare(j, spread(s, f.f()), true, 1);
+                parts.add(name(s) + " " + c);
+                if (c.equals("worse")) {
+                    worst = "not met";
+                } else if (!c.equals("better") && !worst.equals("not met")) {
+                    worst = "within noise";
+                }
+            }
+            if (!parts.isEmpty()) {
+                v.add(new String[] {f.label() + ": below every peer", j.show() + "; " + String.join(", ", parts), "**" + worst + "**"});
+            }
+        }
+        for (Figure f : List.of(fs.get(4), fs.get(6))) {
+            Spread j = spread("jdksse", f.f());
+            String best = null;
+            for (String s : servers) {
+                if (peer(s) && !spread(s, f.f()).empty()
+                        && (best == null || (f.lowerBetter() ? spread(s, f.f()).median() < spread(best, f.f()).median()
+                                : spread(s, f.f()).median() > spread(best, f.f()).median()))) {
+                    best = s;
+                }
+            }
+            if (best != null) {
+                Spread b = spread(best, f.f());
+                String c = compare(j, b, f.lowerBetter(), 1);
+                v.add(new String[] {f.label() + ": at least the best peer (" + name(best) + ")", j.show() + " vs " + b.show(),
+                        c.equals("worse") ? "**not met**" : c.equals("better") ? "**met**"
+                                : "**within noise** (medians: " + ((f.lowerBetter() ? j.median() <= b.median() : j.median() >= b.median())
+                                        ? "jdk-sse ahead" : "jdk-sse behind") + ")"});
+            }
+        }
+        Figure live = fs.get(11);
+        if (servers.contains("floor-jdk")) {
+            Spread j = spread("jdksse", live.f());
+            Spread fl = spread("floor-jdk", live.f());
+            if (!j.empty() && !fl.empty()) {
+                String c = j.max() <= fl.min() + 1 ? "**met**" : j.min() > fl.max() + 1 ? "**not met**" : "**within noise**";
+                v.add(new String[] {live.label() + ": within 1 KiB of floor-jdk", j.show() + " vs " + fl.show(), c});
+            }
+        }
+        Spread rssOverLive = new Spread(new ArrayList<>(perRound("jdksse", rr -> {
+            double rss = d(pick(rr, "idle", "10000"), "value");
+            double lv = d(pick(rr, "idle", "live"), "value");
+            return lv > 0 ? rss / lv : Double.NaN;
+        }).values()));
+        if (!rssOverLive.empty()) {
+            v.add(new String[] {"RSS per idle subscriber at 10k within 15% of the live heap (RSS / live)", rssOverLive.show(),
+                    rssOverLive.max() <= 1.15 ? "**met**" : rssOverLive.min() > 1.15 ? "**not met**" : "**within noise**"});
+        }
+        return v;
+    }
+
+    private static String verdict(String c) {
+        return switch (c) {
+            case "better" -> "**met** (below it)";
+            case "worse" -> "**not met**";
+            case "within noise" -> "**within noise**";
+            default -> c;
+        };
     }
 
     private Path notes = Path.of("NOTES.md");
@@ -219,50 +403,78 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("# jdk-sse benchmark results\n\n");
         sb.append("- date: ").append(run.getProperty("date", "?")).append('\n');
-        sb.append("- machine: ").append(run.getProperty("machine", "?")).append('\n');
-        sb.append("- command: `").append(run.getProperty("command", "?")).append("`\n");
-        sb.append("- jdk-sse JVM flags: `").append(run.getProperty("jdksse_opts", "?")).append("`; Helidon and Spring: ")
+        sb.append("- machine: ").append(run.getProperty("machine", "?")).append("; load average at the end: ")
+                .append(run.getProperty("load", "?")).append('\n');
+        sb.append("- command: `").append(run.getProperty("command", "?")).append("`; ").append(run.getProperty("rounds", "?"))
+                .append(" interleaved rounds of: ").append(run.getProperty("servers", "?")).append('\n');
+        sb.append("- jdk-sse and floor JVM flags: `").append(run.getProperty("jdksse_opts", "?")).append("`; Helidon and Spring: ")
                 .append(run.getProperty("peer_jvm_opts", "?")).append('\n');
         sb.append("- server pinned to CPU 0, load generator to CPU 1 (taskset); the run took ").append(run.getProperty("seconds", "?"))
-                .append(" s. The machine is shared with other work: compare servers within this run, not with other runs.\n\n");
-        sb.append("## Targets (jdk-sse against each peer, same run)\n\n");
-        sb.append("| metric | target |");
+                .append(" s on a machine shared with other work.\n");
+        sb.append("- every figure: the median over the rounds [min–max]. A verdict needs the whole spread on one side;"
+                + " otherwise it says *within noise*.\n\n");
+        List<String[]> vs = verdicts();
+        if (!vs.isEmpty()) {
+            sb.append("## Verdicts (jdk-sse against the issue's targets)\n\n| target | figures | verdict |\n|---|---|---|\n");
+            for (String[] v : vs) {
+                sb.append("| ").append(v[0]).append(" | ").append(v[1]).append(" | ").append(v[2]).append(" |\n");
+            }
+            sb.append('\n');
+        }
+        sb.append("## Figures (median [min–max] over the rounds)\n\n| figure | target |");
         for (String s : servers) {
             sb.append(' ').append(name(s)).append(" |");
         }
-        sb.append(" jdk-sse met? | jdk-sse / peer |\n|---|---|");
-        sb.append("---|".repeat(servers.size())).append("---|---|\n");
-        for (Metric m : metrics()) {
-            sb.append("| ").append(m.label()).append(" | ").append(m.target()).append(" |");
-            for (String s : servers) {
-                sb.append(' ').append(fmt(m.values().getOrDefault(s, Double.NaN))).append(" |");
+        sb.append("\n|---|---|").append("---|".repeat(servers.size())).append('\n');
+        for (Figure f : figures()) {
+            boolean any = servers.stream().anyMatch(s -> !spread(s, f.f()).empty());
+            if (!any) {
+                continue;
             }
-            Double j = m.values().get("jdksse");
-            boolean have = j != null && !j.isNaN();
-            sb.append(' ').append(!have ? "not run" : m.met() == null ? "(figure)" : m.met().test(j) ? "**met**" : "not met").append(" |");
-            List<String> ratios = new ArrayList<>();
+            sb.append("| ").append(f.label()).append(" | ").append(f.target()).append(" |");
             for (String s : servers) {
-                if (s.equals("jdksse") || !have || !m.ratio()) {
+                sb.append(' ').append(spread(s, f.f()).show()).append(" |");
+            }
+            sb.append('\n');
+        }
+        if (servers.contains("jdksse") && servers.size() > 1) {
+            sb.append("\n## jdk-sse over each server (ratio per round: median [min–max]; comparison of the spreads)\n\n| figure |");
+            for (String s : servers) {
+                if (!s.equals("jdksse")) {
+                    sb.append(' ').append(name(s)).append(" |");
+                }
+            }
+            sb.append("\n|---|").append("---|".repeat(servers.size() - 1)).append('\n');
+            for (Figure f : figures()) {
+                if (spread("jdksse", f.f()).empty()) {
                     continue;
                 }
-                Double p = m.values().getOrDefault(s, Double.NaN);
-                if (!p.isNaN() && !Double.isInfinite(p) && p != 0 && !Double.isInfinite(j)) {
-                    ratios.add(name(s).split(" ")[0] + " " + String.format(Locale.ROOT, "%.2f", j / p));
+                sb.append("| ").append(f.label()).append(" |");
+                for (String s : servers) {
+                    if (s.equals("jdksse")) {
+                        continue;
+                    }
+                    Spread r = ratio(f.f(), s);
+                    String c = compare(spread("jdksse", f.f()), spread(s, f.f()), f.lowerBetter(), 1);
+                    sb.append(' ').append(r.empty() ? "-" : r.show().replace(" (1 round)", "") + " " + (c.equals("better") ? "(jdk-sse better)"
+                            : c.equals("worse") ? "(jdk-sse worse)" : "(" + c + ")")).append(" |");
                 }
+                sb.append('\n');
             }
-            sb.append(' ').append(String.join(", ", ratios)).append(" |\n");
+            sb.append("\nRatios are jdk-sse's value over the other server's in the same round (above 1 is better for capacity, below 1"
+                    + " is better for CPU, latency and memory). *better*/*worse* means every round of one is on one side of every round of"
+                    + " the other.\n");
         }
-        sb.append("\nRatios are jdk-sse's value over the peer's (above 1 is better for capacity, below 1 is better for"
-                + " latency and memory).\n");
         if (Files.exists(notes)) {
-            sb.append("\nRead [NOTES.md](NOTES.md) beside this file: what each figure does and does not show, and the profile.\n");
+            sb.append("\nRead [NOTES.md](NOTES.md) beside this file: what each figure does and does not show, and the profiles.\n");
         }
         sb.append("\n![p99 latency against deliveries per second](latency.png)\n\n![RSS per idle subscriber](memory.png)\n");
-        sb.append("\n## Every row\n\n");
-        String[] cols = {"server", "scenario", "step", "subs", "rate", "event_bytes", "published", "pub_rate", "deliveries_per_s", "p50_ms",
-                "p99_ms", "p999_ms", "max_ms", "lost", "dups", "reordered", "errors", "rss_mib", "cpu_pct", "value", "note"};
+        sb.append("\n## Every row (every round)\n\n");
+        String[] cols = {"server", "round", "scenario", "step", "subs", "rate", "pub_rate", "deliveries_per_s", "p50_ms", "p99_ms", "max_ms",
+                "lost", "dups", "reordered", "errors", "rss_mib", "cpu_pct", "cpu_us_per_delivery", "syscw_per_delivery",
+                "alloc_b_per_delivery", "pub_p99_ms", "value", "note"};
         sb.append("| ").append(String.join(" | ", cols)).append(" |\n|").append("---|".repeat(cols.length)).append('\n');
-        for (String scen : List.of("idle", "sweep", "latency", "single", "storm", "slow", "churn", "hold", "smoke")) {
+        for (String scen : List.of("idle", "cost", "sweep", "idlecpu", "latency", "single", "storm", "slow", "churn", "hold", "smoke")) {
             for (String s : servers) {
                 for (Map<String, String> m : find(s, scen, x -> true)) {
                     sb.append("| ");
@@ -275,9 +487,36 @@ public final class Report {
             }
         }
         sb.append("\nColumns: latencies are publish-to-receive in milliseconds, each event stamped with the time it was due"
-                + " (a server that slows the publisher pays for it); `lost` = deliveries that never arrived within the drain"
-                + " window; `cpu_pct` = the server's CPU over the step (100 = the whole core); `value` is the scenario's headline"
-                + " figure named in `note`.\n");
+                + " (a server that slows the publisher pays for it); `pub_p99_ms` = the publisher's POST round trip; `lost` ="
+                + " deliveries that never arrived within the drain window; `cpu_pct` = the server's CPU over the step (100 = the whole"
+                + " core); `cpu_us_per_delivery` = the server's user+sys CPU over the step / deliveries; `syscw_per_delivery` = write"
+                + " syscalls (/proc/PID/io) / deliveries; `alloc_b_per_delivery` = heap bytes allocated (JMX"
+                + " getTotalThreadAllocatedBytes) / deliveries; `value` is the scenario's headline figure named in `note`.\n");
+        return sb.toString();
+    }
+
+    /** For the idle and flags modes: median [min–max] of the headline columns per server, scenario and step. */
+    private String summary() {
+        StringBuilder sb = new StringBuilder("| server | scenario | step | rounds | cpu_pct | value | cpu_us_per_delivery |"
+                + " alloc_b_per_delivery | deliveries_per_s | p99_ms | rss_mib |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String s : servers) {
+            Set<String> keys = new LinkedHashSet<>();
+            for (Map<String, String> m : rows) {
+                if (m.get("server").equals(s)) {
+                    keys.add(m.get("scenario") + "\u0000" + m.get("step"));
+                }
+            }
+            for (String k : keys) {
+                String[] ks = k.split("\u0000");
+                sb.append("| ").append(name(s)).append(" | ").append(ks[0]).append(" | ").append(ks[1]).append(" | ")
+                        .append(rounds(s).size()).append(" |");
+                for (String c : List.of("cpu_pct", "value", "cpu_us_per_delivery", "alloc_b_per_delivery", "deliveries_per_s", "p99_ms",
+                        "rss_mib")) {
+                    sb.append(' ').append(spread(s, col(ks[0], ks[1], c)).show().replace(" (1 round)", "")).append(" |");
+                }
+                sb.append('\n');
+            }
+        }
         return sb.toString();
     }
 
@@ -347,10 +586,11 @@ public final class Report {
         int li = 0;
         for (String s : servers) {
             Color c = color(s, li);
+            String shown = medianRound(s);
             for (String q : List.of("p99_ms", "p50_ms")) {
                 Path2D path = new Path2D.Double();
                 boolean first = true;
-                for (Map<String, String> m : find(s, "sweep", x -> true)) {
+                for (Map<String, String> m : find(s, "sweep", x -> x.getOrDefault("round", "1").equals(shown))) {
                     double x = d(m, "deliveries_per_s"), y = Math.max(lo, d(m, q));
                     double px = left + x / maxX * pw;
                     double py = top + ph - (Math.log10(y) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * ph;
@@ -388,8 +628,26 @@ public final class Report {
         g.drawString("solid: p99, dashed: p50", left + pw + 18, ly + 12);
         g.drawString("dot: step sustained", left + pw + 18, ly + 32);
         g.drawString("x: step failed", left + pw + 18, ly + 52);
+        g.drawString("each server: its round", left + pw + 18, ly + 80);
+        g.drawString("of median capacity", left + pw + 18, ly + 96);
         g.dispose();
         ImageIO.write(img, "png", file.toFile());
+    }
+
+    /** The round whose fan-out capacity is the median of the server's rounds (the first when there is no sweep). */
+    private String medianRound(String server) {
+        Map<String, Double> cap = perRound(server, CAPACITY);
+        if (cap.isEmpty()) {
+            return "1";
+        }
+        double med = new Spread(new ArrayList<>(cap.values())).median();
+        String best = null;
+        for (var e : cap.entrySet()) {
+            if (best == null || Math.abs(e.getValue() - med) < Math.abs(cap.get(best) - med)) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     private void memoryChart(Path file) throws IOException {
@@ -404,17 +662,18 @@ public final class Report {
         int w = 1000, h = 560, left = 80, right = 210, top = 60, bottom = 60;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
-        double maxY = 40;
+        double maxY = 10;
         for (String s : servers) {
             for (String l : levels) {
-                maxY = Math.max(maxY, d(one(s, "idle", l), "value"));
+                double v = spread(s, col("idle", l, "value")).median();
+                maxY = Double.isNaN(v) ? maxY : Math.max(maxY, v);
             }
         }
         maxY = niceCeil(maxY * 1.1);
         int pw = w - left - right, ph = h - top - bottom;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.setColor(Color.BLACK);
-        g.drawString("Memory per idle subscriber: (RSS at N - RSS at 0) / N", left, 32);
+        g.drawString("Memory per idle subscriber: (RSS at N - RSS at 0) / N, median of the rounds", left, 32);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         for (int i = 0; i <= 5; i++) {
             double y = maxY * i / 5;
@@ -425,11 +684,6 @@ public final class Report {
             String label = fmt(y) + " KiB";
             g.drawString(label, left - 8 - g.getFontMetrics().stringWidth(label), py + 5);
         }
-        int target = top + ph - (int) Math.round(40 / maxY * ph);
-        g.setColor(new Color(0xCC0000));
-        g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
-        g.drawLine(left, target, left + pw, target);
-        g.drawString("- - jdk-sse target: 40 KiB", left + pw + 18, top + 20 + servers.size() * 24 + 12);
         g.setStroke(new BasicStroke(1f));
         g.setColor(Color.BLACK);
         g.drawRect(left, top, pw, ph);
@@ -442,7 +696,7 @@ public final class Report {
             String label = String.format(Locale.ROOT, "%,d subscribers", Integer.parseInt(l));
             g.drawString(label, (int) (left + gw * li + gw / 2 - g.getFontMetrics().stringWidth(label) / 2.0), top + ph + 20);
             for (int si = 0; si < servers.size(); si++) {
-                double v = d(one(servers.get(si), "idle", l), "value");
+                double v = spread(servers.get(si), col("idle", l, "value")).median();
                 if (Double.isNaN(v)) {
                     continue;
                 }

@@ -1,5 +1,6 @@
 // Go net/http broadcaster for the jdk-sse benchmark: a goroutine and a buffered channel per subscriber.
 // GET /events streams, POST /publish sends the body to every subscriber. Standard library only.
+// Args: PORT [HEARTBEAT_SECONDS]: with a heartbeat, each stream gets a comment from its own ticker.
 package main
 
 import (
@@ -7,8 +8,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"sync"
+	"time"
 )
+
+var heartbeat time.Duration
 
 type broker struct {
 	mu      sync.Mutex
@@ -34,8 +39,19 @@ func (b *broker) events(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	flusher.Flush()
+	var tick <-chan time.Time
+	if heartbeat > 0 {
+		t := time.NewTicker(heartbeat)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
 		select {
+		case <-tick:
+			if _, err := io.WriteString(w, ":\n\n"); err != nil {
+				return
+			}
+			flusher.Flush()
 		case msg := <-ch:
 			if _, err := fmt.Fprintf(w, "data: %s\n\n", msg); err != nil {
 				return
@@ -72,6 +88,10 @@ func main() {
 	port := "8080"
 	if len(os.Args) > 1 {
 		port = os.Args[1]
+	}
+	if len(os.Args) > 2 {
+		s, _ := strconv.Atoi(os.Args[2])
+		heartbeat = time.Duration(s) * time.Second
 	}
 	b := &broker{clients: make(map[chan []byte]struct{})}
 	http.HandleFunc("/events", b.events)

@@ -1,5 +1,6 @@
 // Node.js core http broadcaster for the jdk-sse benchmark.
 // GET /events streams, POST /publish writes the body to every subscriber's response.
+// Args: PORT [HEARTBEAT_SECONDS]: with a heartbeat, one interval timer writes a comment to every stream.
 'use strict';
 const http = require('http');
 
@@ -25,5 +26,7 @@ const server = http.createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
+const heartbeat = Number(process.argv[3] || 0);
+if (heartbeat > 0) setInterval(() => { for (const client of clients) client.write(':\n\n'); }, heartbeat * 1000);
 server.requestTimeout = 0; // streams are long-lived requests
 server.listen(port, '127.0.0.1', () => console.log('node peer listening on ' + port));

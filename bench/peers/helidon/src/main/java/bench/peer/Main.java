@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.WebServer;
@@ -15,12 +16,16 @@ import io.helidon.webserver.sse.SseSink;
  * Helidon 4 SE broadcaster: GET /events streams, POST /publish sends the body to every subscriber.
  * Each request already runs on its own virtual thread, so a subscriber's handler blocks on its own
  * queue and emits into its SseSink, as the Helidon SSE guide's sink example does for a single stream.
+ * Args: PORT [HEARTBEAT_SECONDS]: with a heartbeat, a subscriber whose queue stays empty that long
+ * emits a comment.
  */
 public final class Main {
     private static final Set<BlockingQueue<String>> SUBSCRIBERS = ConcurrentHashMap.newKeySet();
+    private static long heartbeatSeconds;
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args.length > 0 ? args[0] : "8080");
+        heartbeatSeconds = args.length > 1 ? Long.parseLong(args[1]) : 0;
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)
@@ -36,7 +41,12 @@ public final class Main {
         SUBSCRIBERS.add(queue);
         try (SseSink sink = res.sink(SseSink.TYPE)) {
             while (true) {
-                sink.emit(SseEvent.create(queue.take()));
+                if (heartbeatSeconds == 0) {
+                    sink.emit(SseEvent.create(queue.take()));
+                    continue;
+                }
+                String data = queue.poll(heartbeatSeconds, TimeUnit.SECONDS);
+                sink.emit(data != null ? SseEvent.create(data) : SseEvent.builder().comment("").build());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,6 +15,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Spring MVC broadcaster on Tomcat: GET /events returns an SseEmitter kept in a set,
  * POST /publish sends the body to every emitter, the pattern of Spring's SseEmitter guides.
+ * With {@code --heartbeat=SECONDS}, a scheduled task sends a comment to every emitter each interval.
  */
 @SpringBootApplication
 @RestController
@@ -23,6 +24,20 @@ public class Main {
 
     public static void main(String[] args) {
         SpringApplication.run(Main.class, args);
+    }
+
+    Main(@org.springframework.beans.factory.annotation.Value("${heartbeat:0}") long heartbeat) {
+        if (heartbeat > 0) {
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor().scheduleAtFixedRate(() -> {
+                for (SseEmitter emitter : emitters) {
+                    try {
+                        emitter.send(SseEmitter.event().comment(""));
+                    } catch (IOException | IllegalStateException e) {
+                        emitters.remove(emitter);
+                    }
+                }
+            }, heartbeat, heartbeat, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     @GetMapping("/events")

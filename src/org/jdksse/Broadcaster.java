@@ -61,6 +61,8 @@ public final class Broadcaster implements AutoCloseable {
     static final System.Logger LOG = ExchangeStream.LOG;
     /** The retry hint for a dropped or shut-down stream when the options set none. */
     static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(2);
+    /** How long {@code publishExcept} waits for its update to come back from a log's tail. */
+    static final Duration EXCLUSION_KEPT = Duration.ofSeconds(30);
 
     private final EventLog log;
     private final FanOut fanOut;
@@ -179,8 +181,10 @@ public final class Broadcaster implements AutoCloseable {
     /**
      * Publishes to every subscriber of the topic but one (the sender of a chat message, say), as
      * {@link #publish(String, SseEvent)} does. The log keeps the event like any other, so a client
-     * that resumes later receives it. With a log shared by several processes, the other processes'
-     * subscribers all receive it.
+     * that resumes later receives it. The exclusion is this process's: it holds when the log's
+     * tail hands back the update it was given (the in-memory log does); with a log that hands back
+     * a copy read from elsewhere (Redis Streams), every subscriber receives the event, the sender
+     * too.
      *
      * @param topic                the topic
      * @param event                the event; an id it carries is replaced by the assigned one
@@ -195,9 +199,12 @@ public final class Broadcaster implements AutoCloseable {
         try {
             return log.append(update);
         } finally {
-            // Handed over already with the in-memory log; with another, the tail may still come.
+            // Handed over already with the in-memory log. Another log's tail may still come, or
+            // hand back another instance (Redis) that never matches: forget it later, not never.
             if (log instanceof MemoryLog) {
                 fanOut.forget(update);
+            } else {
+                Watchdog.shared().after(EXCLUSION_KEPT, () -> fanOut.forget(update));
             }
         }
     }

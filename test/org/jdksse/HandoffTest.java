@@ -144,6 +144,20 @@ class HandoffTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "slow"})
+    void publishExceptSkipsTheSenderWhenTheTailHandsBackTheSameUpdate(String kind) throws Exception {
+        int port = serve(log(kind, 100));
+        RawClient sender = subscribe(port, "?topic=t");       // subscriber 1
+        RawClient listener = subscribe(port, "?topic=t");     // subscriber 2
+        Await.until("both live", () -> broadcaster.stats().subscribers() == 2);
+        String mine = broadcaster.publishExcept("t", SseEvent.of("mine"), 1);
+        String marker = broadcaster.publish("t", SseEvent.of("marker"));
+        assertEquals(new Event("message", "marker", marker), sender.next(), "the sender skips its own");
+        assertEquals(new Event("message", "mine", mine), listener.next());
+        assertEquals(new Event("message", "marker", marker), listener.next());
+    }
+
     /** Waits until the broadcaster's tail has handed over this id (the slow log's lags). */
     private void awaitDelivered(String id) throws Exception {
         Await.value("tail reached " + id, Duration.ofSeconds(10), broadcaster::lastId, id::equals);

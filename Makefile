@@ -68,6 +68,8 @@ test: build/test-classes.stamp $(JAR)
 	  ok=$$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' build/test-output.txt | tail -1); \
 	  ko=$$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' build/test-output.txt | tail -1); \
 	  sk=$$(sed -n 's/.*\[ *\([0-9]*\) tests skipped.*/\1/p' build/test-output.txt | tail -1); \
+	  if grep -q '✘' build/test-output.txt; then echo "failed (the whole trace is in the tree above):"; \
+	    grep '✘' build/test-output.txt | cut -c1-300; fi; \
 	  echo "Tests: $${ok:-0} passed, $${ko:-0} failed, $${sk:-0} skipped"; \
 	  [ $$rc -eq 0 ] && [ "$${ko:-1}" = 0 ] && [ "$${ok:-0}" -gt 0 ]
 

@@ -223,13 +223,14 @@ class EventSourceTest {
     @Test
     void heartbeatsKeepAConnectionWithReadTimeoutOpen() throws Exception {
         List<Object> steps = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        // 2 s of comments 100 ms apart: twice the read timeout, each gap a tenth of it
+        for (int i = 0; i < 20; i++) {
             steps.add(Duration.ofMillis(100));
             steps.add(":\n");
         }
         steps.add("data: after heartbeats\n\n");
         try (ScriptedServer server = ScriptedServer.start(stream(steps.toArray()));
-             EventSource source = source(server).readTimeout(Duration.ofMillis(500)).build()) {
+             EventSource source = source(server).readTimeout(Duration.ofSeconds(1)).build()) {
             assertEquals(List.of("message:after heartbeats#"), drain(source));
             assertEquals(2, server.requests().size(), "one stream, then the 204");
         }

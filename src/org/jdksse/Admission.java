@@ -58,7 +58,7 @@ final class Admission {
                 return;
             }
             cors.apply(exchange);
-            broadcaster.serve(exchange, interest);
+            broadcaster.serveDetached(exchange, interest);
         };
     }
 

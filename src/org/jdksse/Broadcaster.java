@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * <p>Every event takes one path: {@code publish} appends it to the {@link EventLog} (which
  * assigns its id), and the log's tail hands each entry, in log order, to the fan-out, which
  * encodes it once and offers it to the bounded queue of every subscriber that wants it (once,
- * however many of its topics match). Each subscriber's own virtual thread (the request's handler
- * thread, which stays in {@link #serve} while subscribed) writes everything queued for it and
+ * however many of its topics match). Each subscriber's own virtual thread (the caller of
+ * {@link #serve}, or one started for it by {@link #handler}) writes everything queued for it and
  * flushes once. With the default in-memory log, ids are decimal numbers that start from the
  * clock; with a shared log (Redis Streams), every process sends the same events with the same
  * ids in the same order.
@@ -133,6 +133,12 @@ public final class Broadcaster implements AutoCloseable {
     public void serve(HttpExchange exchange, Interest interest) throws IOException {
         Objects.requireNonNull(interest, "interest");
         streams.serve(exchange, interest);
+    }
+
+    /** As {@link #serve}, but returns once the subscriber is live; its stream runs on a thread of its own. */
+    void serveDetached(HttpExchange exchange, Interest interest) throws IOException {
+        Objects.requireNonNull(interest, "interest");
+        streams.serveDetached(exchange, interest);
     }
 
     /**

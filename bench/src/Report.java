@@ -337,7 +337,7 @@ public final class Report {
                     continue;
                 }
                 String c = compare(j, spread(s, f.f()), true, 1);
-                parts.add(name(s) + " " + c);
+                parts.add(c.equals("better") || c.equals("worse") ? "jdk-sse " + c + " than " + name(s) : name(s) + " " + c);
                 if (c.equals("worse")) {
                     worst = "not met";
                 } else if (!c.equals("better") && !worst.equals("not met")) {

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The subscribers of one {@link Broadcaster} as streams: serves each on its request's thread
- * (admission, the hook, the hand-off, the stream), has the watchdog look at them, and ends them
- * all on shutdown. Publishing is the broadcaster's; matching is the {@link FanOut}'s.
+ * The subscribers of one {@link Broadcaster} as streams: admits each on its request's thread
+ * (admission, the hook, the hand-off), writes its stream there or on a virtual thread of its own,
+ * has the watchdog look at them, and ends them all on shutdown. Publishing is the broadcaster's; matching is the {@link FanOut}'s.
  *
  * <p>Any thread may call any method; {@link #serve} blocks for the life of its stream, {@link #close}
  * for at most its grace period, the others never.

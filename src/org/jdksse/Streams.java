@@ -80,68 +80,72 @@ final class Streams {
         if (!admission.enter(exchange, closing)) {
             return null;
         }
+        Subscription sub = null;
+        ScheduledFuture<?> expiry = null;
         boolean handedOver = false;
         try {
             ExchangeStream stream = ExchangeStream.of(exchange);
-            Subscription sub = new Subscription(subscriberIds.incrementAndGet(), interest, policy, stream, counters);
+            sub = new Subscription(subscriberIds.incrementAndGet(), interest, policy, stream, counters);
             // In the map before the hook runs, so that the hook can send() to it; not yet in any
             // topic, so that what the hook sends comes before any replayed or live event.
             byId.put(sub.id(), sub);
-            ScheduledFuture<?> expiry = null;
             try {
-                try {
-                    onSubscribe.accept(sub);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "onSubscribe hook failed", e);
+                onSubscribe.accept(sub);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "onSubscribe hook failed", e);
+            }
+            String preceding;
+            try {
+                preceding = handoff.goLive(sub);
+            } catch (UncheckedIOException e) {
+                LOG.log(Level.WARNING, "cannot read the log for a resume: {0}", e.getMessage());
+                preceding = null;
+            }
+            if (preceding == null) {
+                // Before any header: the client retries later, with its id, and loses nothing.
+                refuse(exchange, closing ? "shutting down" : "the event log is unavailable");
+                sub.abort();
+            } else {
+                if (interest.expires() != null) {
+                    expiry = Watchdog.shared().after(Duration.between(Instant.now(), interest.expires()), sub::shutdown);
                 }
-                String preceding;
-                try {
-                    preceding = handoff.goLive(sub);
-                } catch (UncheckedIOException e) {
-                    LOG.log(Level.WARNING, "cannot read the log for a resume: {0}", e.getMessage());
-                    preceding = null;
-                }
-                if (preceding == null) {
-                    // Before any header: the client retries later, with its id, and loses nothing.
-                    refuse(exchange, closing ? "shutting down" : "the event log is unavailable");
+                // The headers stay in the JDK's buffer until the subscriber is live: a client
+                // that has its 200 is then sure to get every event published after it.
+                exchange.getResponseHeaders().set("Last-Event-ID", preceding);
+                if (!stream.sendHeaders() || !stream.flushOpen(options)) {
                     sub.abort();
-                } else {
-                    if (interest.expires() != null) {
-                        expiry = Watchdog.shared().after(Duration.between(Instant.now(), interest.expires()), sub::shutdown);
-                    }
-                    // The headers stay in the JDK's buffer until the subscriber is live: a client
-                    // that has its 200 is then sure to get every event published after it.
-                    exchange.getResponseHeaders().set("Last-Event-ID", preceding);
-                    if (!stream.sendHeaders() || !stream.flushOpen(options)) {
-                        sub.abort();
-                    }
-                }
-                handedOver = true;
-            } finally {
-                if (!handedOver) {
-                    byId.remove(sub.id());
-                    if (expiry != null) {
-                        expiry.cancel(false);
-                    }
                 }
             }
-            ScheduledFuture<?> deadline = expiry;
-            return () -> {
-                try {
-                    sub.run();
-                } finally {
-                    if (deadline != null) {
-                        deadline.cancel(false);
-                    }
-                    byId.remove(sub.id());
-                    admission.leave();
-                }
-            };
+            Runnable run = streaming(sub, expiry);
+            handedOver = true;
+            return run;
         } finally {
             if (!handedOver) {
-                admission.leave();
+                release(sub, expiry);
             }
         }
+    }
+
+    /** What runs the subscriber's stream until it ends, then releases it. */
+    private Runnable streaming(Subscription sub, ScheduledFuture<?> expiry) {
+        return () -> {
+            try {
+                sub.run();
+            } finally {
+                release(sub, expiry);
+            }
+        };
+    }
+
+    /** Gives back what {@link #open} took: the expiry timer, the id and the admitted place. */
+    private void release(Subscription sub, ScheduledFuture<?> expiry) {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        if (sub != null) {
+            byId.remove(sub.id());
+        }
+        admission.leave();
     }
 
     private static void refuse(HttpExchange exchange, String why) throws IOException {

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * client that stopped reading, by interrupting the writing thread: that closes its socket
  * channel.
  */
-final class ExchangeStream implements SseStream, Subscription.Writer {
+final class ExchangeStream implements SseStream {
     static final System.Logger LOG = System.getLogger("org.jdksse");
     private static final byte[] NOTHING = {};
 
@@ -83,6 +83,20 @@ final class ExchangeStream implements SseStream, Subscription.Writer {
      * @return {@code false} if the client was already gone; the exchange is then closed
      */
     boolean sendHeaders() {
+        if (sendEventStreamHeaders(exchange)) {
+            return true;
+        }
+        close();
+        exchange.close();
+        return false;
+    }
+
+    /**
+     * Sets the event-stream headers and hands them to the JDK; shared with {@link ExchangeWriter}.
+     *
+     * @return {@code false} if the client was already gone
+     */
+    static boolean sendEventStreamHeaders(HttpExchange exchange) {
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "text/event-stream; charset=utf-8");
         headers.set("Cache-Control", "no-cache");
@@ -91,8 +105,7 @@ final class ExchangeStream implements SseStream, Subscription.Writer {
             exchange.sendResponseHeaders(200, 0);
             return true;
         } catch (IOException e) {
-            close();
-            exchange.close();
+            LOG.log(Level.DEBUG, "client gone before the headers: {0}", e.toString());
             return false;
         }
     }
@@ -123,8 +136,7 @@ final class ExchangeStream implements SseStream, Subscription.Writer {
     }
 
     /** Writes encoded frames and flushes once, so that a backlog leaves in as few packets as possible. */
-    @Override
-    public boolean write(Collection<byte[]> frames) {
+    boolean write(Collection<byte[]> frames) {
         lock.lock();
         try {
             if (!open.get()) {
@@ -208,8 +220,7 @@ final class ExchangeStream implements SseStream, Subscription.Writer {
     }
 
     /** Closes the stream and unblocks a write in progress by interrupting its thread, which closes the socket. */
-    @Override
-    public void abort() {
+    void abort() {
         close();
         Thread blocked = writer;
         if (blocked != null) {
@@ -218,8 +229,7 @@ final class ExchangeStream implements SseStream, Subscription.Writer {
     }
 
     /** Ends the response; called once by the thread that owns the exchange, after the producer is done. */
-    @Override
-    public void finish() {
+    void finish() {
         close();
         lock.lock();
         try {

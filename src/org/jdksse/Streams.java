@@ -84,7 +84,7 @@ final class Streams {
         ScheduledFuture<?> expiry = null;
         boolean handedOver = false;
         try {
-            ExchangeStream stream = ExchangeStream.of(exchange);
+            ExchangeWriter stream = ExchangeWriter.of(exchange);
             sub = new Subscription(subscriberIds.incrementAndGet(), interest, policy, stream, counters);
             // In the map before the hook runs, so that the hook can send() to it; not yet in any
             // topic, so that what the hook sends comes before any replayed or live event.
@@ -112,7 +112,7 @@ final class Streams {
                 // The headers stay in the JDK's buffer until the subscriber is live: a client
                 // that has its 200 is then sure to get every event published after it.
                 exchange.getResponseHeaders().set("Last-Event-ID", preceding);
-                if (!stream.sendHeaders() || !stream.flushOpen(options)) {
+                if (!stream.open(options)) {
                     sub.abort();
                 }
             }

@@ -18,6 +18,8 @@ module org.jdksse {
     // Transitive because EventSource.Builder.httpClient takes the caller's HttpClient.
     requires transitive java.net.http;
     requires jdk.management;
+    // The broadcaster's Flight Recorder events (Flight), off unless a recording names them.
+    requires jdk.jfr;
 
     // API packages only, one a line.
     exports org.jdksse;

@@ -181,7 +181,21 @@ public final class Broadcaster implements AutoCloseable {
      * @throws NullPointerException if {@code update} is null
      */
     public String publish(Update update) {
-        return log.append(Objects.requireNonNull(update, "update"));
+        return append(Objects.requireNonNull(update, "update"));
+    }
+
+    /** Appends to the log, recording a {@link Flight.Publish} event when a recording asks for it. */
+    private String append(Update update) {
+        Flight.Publish event = new Flight.Publish();
+        event.begin();
+        String id = log.append(update);
+        if (event.shouldCommit()) {
+            event.id = id;
+            event.topics = Flight.topics(update.topics());
+            event.privateUpdate = update.isPrivate();
+            event.commit();
+        }
+        return id;
     }
 
     /**
@@ -203,7 +217,7 @@ public final class Broadcaster implements AutoCloseable {
         Update update = Update.of(topic, Objects.requireNonNull(event, "event").withId(null));
         fanOut.exclude(update, excludedSubscriberId);
         try {
-            return log.append(update);
+            return append(update);
         } finally {
             // Handed over already with the in-memory log. Another log's tail may still come, or
             // hand back another instance (Redis) that never matches: forget it later, not never.

@@ -52,52 +52,69 @@ final class FanOut implements EventLog.Sink {
 
     @Override
     public void accept(Entry entry) {
+        Flight.FanOut event = new Flight.FanOut();
+        event.begin();
         Update update = entry.update();
         Long skip = exclusions.isEmpty() ? null : exclusions.remove(update);
         long excluded = skip == null ? 0 : skip;
         byte[] frame = entry.frame();
+        int offered;
         lock.lock();
         try {
             cursor = new Cursor(entry.position(), entry.id());
             published.increment();
             moved.signalAll();
-            if (closed) {
-                return;
-            }
-            if (update.topics().size() == 1 && matching.isEmpty() && !update.isPrivate()) {
-                // The common case: one topic, no patterns; every subscriber of the topic wants it.
-                Set<Subscription> subs = byTopic.get(update.topics().get(0));
-                if (subs != null) {
-                    for (Subscription sub : subs) {
-                        if (sub.id() != excluded) {
-                            sub.offer(frame);
-                        }
-                    }
-                }
-                return;
-            }
-            // Several topics or patterns: a subscriber that matches twice still gets it once.
-            Set<Subscription> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (String topic : update.topics()) {
-                Set<Subscription> subs = byTopic.get(topic);
-                if (subs != null) {
-                    for (Subscription sub : subs) {
-                        offer(sub, update, frame, excluded, seen);
-                    }
-                }
-            }
-            for (Subscription sub : matching) {
-                offer(sub, update, frame, excluded, seen);
-            }
+            offered = closed ? 0 : offer(update, frame, excluded);
         } finally {
             lock.unlock();
         }
+        if (event.shouldCommit()) {
+            event.id = entry.id();
+            event.topics = Flight.topics(update.topics());
+            event.subscribers = offered;
+            event.frameBytes = frame.length;
+            event.commit();
+        }
     }
 
-    private static void offer(Subscription sub, Update update, byte[] frame, long excluded, Set<Subscription> seen) {
+    /** Offers the frame to every subscriber the update matches, once each; returns how many. Under the lock. */
+    private int offer(Update update, byte[] frame, long excluded) {
+        int offered = 0;
+        if (update.topics().size() == 1 && matching.isEmpty() && !update.isPrivate()) {
+            // The common case: one topic, no patterns; every subscriber of the topic wants it.
+            Set<Subscription> subs = byTopic.get(update.topics().get(0));
+            if (subs != null) {
+                for (Subscription sub : subs) {
+                    if (sub.id() != excluded) {
+                        sub.offer(frame);
+                        offered++;
+                    }
+                }
+            }
+            return offered;
+        }
+        // Several topics or patterns: a subscriber that matches twice still gets it once.
+        Set<Subscription> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (String topic : update.topics()) {
+            Set<Subscription> subs = byTopic.get(topic);
+            if (subs != null) {
+                for (Subscription sub : subs) {
+                    offered += offer(sub, update, frame, excluded, seen);
+                }
+            }
+        }
+        for (Subscription sub : matching) {
+            offered += offer(sub, update, frame, excluded, seen);
+        }
+        return offered;
+    }
+
+    private static int offer(Subscription sub, Update update, byte[] frame, long excluded, Set<Subscription> seen) {
         if (sub.id() != excluded && sub.interest().wants(update) && seen.add(sub)) {
             sub.offer(frame);
+            return 1;
         }
+        return 0;
     }
 
     /** Tells every live subscriber that entries were lost ({@code reset expired}); they follow live from here. */

@@ -95,7 +95,9 @@ public final class LoadGen {
                 case "smoke" -> smoke();
                 case "idle" -> idle(full ? new int[] {1000, 10000, 19000} : new int[] {10000}, full ? 3 : 2);
                 case "idlecpu" -> idleCpu(intOpt("subs", 10000), intOpt("seconds", full ? 60 : 30));
-                case "cost" -> cost(opt.getOrDefault("cost", "10000x2,1000x10"), full ? 10 : 4);
+                // 10 s in both modes: with 4 s windows both JVM servers were bimodal at 1k x 10 (19 or 35 us
+                // a delivery, one slow window deciding a verdict); with 10 s they were not (bench/results/NOTES.md)
+                case "cost" -> cost(opt.getOrDefault("cost", "10000x2,1000x10"), 10);
                 case "sweep" -> sweep(intOpt("subs", 10000), full ? new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 23, 26, 30, 35, 40, 45, 50, 60, 70, 80, 100}
                         : new int[] {4, 5, 6, 8, 10, 12, 16, 20, 25, 30, 40, 50, 60, 80}, full ? 4 : 2);
                 case "latency" -> latency("latency", intOpt("subs", 1000), intOpt("rate", 10), full ? 10 : 4, full ? 3 : 1);

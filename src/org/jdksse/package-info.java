@@ -20,7 +20,9 @@
  * the log's tail hands each entry, in order, to the broadcaster's fan-out, which encodes it once
  * and queues it for each subscriber that wants it; each subscriber's own thread writes what is
  * queued and flushes once. A resume joins the fan-out at its cursor and replays the log up to
- * that cursor, so that nothing is missed or sent twice.
+ * that cursor, so that nothing is missed or sent twice. A Flight Recorder recording that enables
+ * {@code org.jdksse.Publish}, {@code org.jdksse.FanOut} or {@code org.jdksse.Drop} sees each step;
+ * otherwise they cost nothing.
  *
  * <p>A server that pushes prices to whoever subscribes:
  *

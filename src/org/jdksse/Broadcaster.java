@@ -184,18 +184,8 @@ public final class Broadcaster implements AutoCloseable {
         return append(Objects.requireNonNull(update, "update"));
     }
 
-    /** Appends to the log, recording a {@link Flight.Publish} event when a recording asks for it. */
     private String append(Update update) {
-        Flight.Publish event = new Flight.Publish();
-        event.begin();
-        String id = log.append(update);
-        if (event.shouldCommit()) {
-            event.id = id;
-            event.topics = Flight.topics(update.topics());
-            event.privateUpdate = update.isPrivate();
-            event.commit();
-        }
-        return id;
+        return Flight.append(log, update);
     }
 
     /**

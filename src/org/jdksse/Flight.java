@@ -81,6 +81,20 @@ final class Flight {
         String topics;
     }
 
+    /** Appends to the log, as a {@link Publish} event when a recording asks for one. */
+    static String append(EventLog log, Update update) {
+        Publish event = new Publish();
+        event.begin();
+        String id = log.append(update);
+        if (event.shouldCommit()) {
+            event.id = id;
+            event.topics = topics(update.topics());
+            event.privateUpdate = update.isPrivate();
+            event.commit();
+        }
+        return id;
+    }
+
     /** The topics as one field: JFR has no list type. */
     static String topics(Collection<String> topics) {
         return String.join(" ", topics);

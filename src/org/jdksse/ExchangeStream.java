@@ -27,7 +27,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ExchangeStream implements SseStream {
     static final System.Logger LOG = System.getLogger("org.jdksse");
-    private static final byte[] NOTHING = {};
 
     private final HttpExchange exchange;
     private final OutputStream body;
@@ -112,7 +111,7 @@ final class ExchangeStream implements SseStream {
 
     /** Flushes the headers to the client, after the options' retry hint if there is one. */
     boolean flushOpen(SseOptions options) {
-        return write(options.retry() == null ? NOTHING : SseEvent.retry(options.retry()).encode());
+        return write(options.retryFrame());
     }
 
     /** Returns the Last-Event-ID header as UTF-8 (the JDK hands header values over as ISO-8859-1), else the query parameter. */

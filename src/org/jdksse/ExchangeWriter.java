@@ -35,14 +35,13 @@ final class ExchangeWriter implements Subscription.Writer {
     }
 
     /**
-     * Sends the event-stream headers, with the options' retry hint as the first frame.
+     * Sends the event-stream headers with this first frame (the retry hint, or no bytes).
      *
      * @return {@code false} if the client is already gone
      */
-    boolean open(SseOptions options) {
-        // The JDK sends the headers with the body's first flush, so an empty batch sends them.
-        return ExchangeStream.sendEventStreamHeaders(exchange)
-                && write(options.retry() == null ? List.of() : List.of(SseEvent.retry(options.retry()).encode()));
+    boolean open(byte[] first) {
+        // The JDK sends the headers with the body's first flush, so an empty frame sends them.
+        return ExchangeStream.sendEventStreamHeaders(exchange) && write(List.of(first));
     }
 
     @Override

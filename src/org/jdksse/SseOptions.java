@@ -102,6 +102,11 @@ public record SseOptions(Duration heartbeat, String heartbeatComment, Duration r
         return new SseOptions(heartbeat, heartbeatComment, retry, Set.of(origins));
     }
 
+    /** The encoded retry hint a stream opens with, or no bytes when the options set none. */
+    byte[] retryFrame() {
+        return retry == null ? new byte[0] : SseEvent.retry(retry).encode();
+    }
+
     /** The encoded heartbeat, made once per stream rather than once per beat. */
     byte[] heartbeatFrame() {
         return SseEvent.comment(heartbeatComment).encode();

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The subscribers of one {@link Broadcaster} as streams: admits each on its request's thread
  * (admission, the hook, the hand-off), writes its stream there or on a virtual thread of its own,
- * has the watchdog look at them, and ends them all on shutdown. Publishing is the broadcaster's; matching is the {@link FanOut}'s.
+ * has the watchdog look at them, and ends them all on shutdown. Publishing is the broadcaster's;
+ * matching is the {@link FanOut}'s.
  *
  * <p>Any thread may call any method; {@link #serve} blocks for the life of its stream, {@link #close}
  * for at most its grace period, the others never.
@@ -25,6 +26,8 @@ final class Streams {
     private static final System.Logger LOG = Broadcaster.LOG;
 
     private final SseOptions options;
+    /** The retry hint every stream opens with, encoded once. */
+    private final byte[] openFrame;
     private final Subscription.Policy policy;
     private final Consumer<Subscriber> onSubscribe;
     private final Admission admission;
@@ -39,6 +42,7 @@ final class Streams {
     Streams(SseOptions options, Subscription.Policy policy, Consumer<Subscriber> onSubscribe, Admission admission,
             Handoff handoff, FanOut fanOut, Counters counters) {
         this.options = options;
+        this.openFrame = options.retryFrame();
         this.policy = policy;
         this.onSubscribe = onSubscribe;
         this.admission = admission;
@@ -112,7 +116,7 @@ final class Streams {
                 // The headers stay in the JDK's buffer until the subscriber is live: a client
                 // that has its 200 is then sure to get every event published after it.
                 exchange.getResponseHeaders().set("Last-Event-ID", preceding);
-                if (!stream.open(options)) {
+                if (!stream.open(openFrame)) {
                     sub.abort();
                 }
             }

@@ -181,11 +181,7 @@ public final class Broadcaster implements AutoCloseable {
      * @throws NullPointerException if {@code update} is null
      */
     public String publish(Update update) {
-        return append(Objects.requireNonNull(update, "update"));
-    }
-
-    private String append(Update update) {
-        return Flight.append(log, update);
+        return Flight.append(log, Objects.requireNonNull(update, "update"));
     }
 
     /**
@@ -207,7 +203,7 @@ public final class Broadcaster implements AutoCloseable {
         Update update = Update.of(topic, Objects.requireNonNull(event, "event").withId(null));
         fanOut.exclude(update, excludedSubscriberId);
         try {
-            return append(update);
+            return Flight.append(log, update);
         } finally {
             // Handed over already with the in-memory log. Another log's tail may still come, or
             // hand back another instance (Redis) that never matches: forget it later, not never.

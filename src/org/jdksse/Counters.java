@@ -26,13 +26,7 @@ final class Counters implements Subscription.Owner {
     @Override
     public void departed(Subscription sub, Departure reason) {
         departures.get(reason).increment();
-        Flight.Drop event = new Flight.Drop();
-        if (event.shouldCommit()) {
-            event.subscriber = sub.id();
-            event.reason = reason.label;
-            event.topics = Flight.topics(sub.topics());
-            event.commit();
-        }
+        Flight.dropped(sub, reason);
         fanOut.leave(sub);
         Broadcaster.LOG.log(reason == Departure.SLOW || reason == Departure.STALLED ? Level.INFO : Level.DEBUG,
                 "subscriber {0} removed: {1}", sub.id(), reason.label);

@@ -95,6 +95,17 @@ final class Flight {
         return id;
     }
 
+    /** Records a {@link Drop} event when a recording asks for one. */
+    static void dropped(Subscription sub, Departure reason) {
+        Drop event = new Drop();
+        if (event.shouldCommit()) {
+            event.subscriber = sub.id();
+            event.reason = reason.label;
+            event.topics = topics(sub.topics());
+            event.commit();
+        }
+    }
+
     /** The topics as one field: JFR has no list type. */
     static String topics(Collection<String> topics) {
         return String.join(" ", topics);

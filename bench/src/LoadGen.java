@@ -282,8 +282,8 @@ public final class LoadGen {
             int subs = Integer.parseInt(sr[0]);
             int rate = Integer.parseInt(sr[1]);
             ensure(subs, false);
-            sync(30);
-            measure(rate, full() ? 2 : 1, 128, false, 2); // warm-up: JIT and lazy allocation out of the window
+            settle();
+            measure(rate, full() ? 4 : 3, 128, false, 2); // warm-up: JIT and lazy allocation out of the window (NOTES.md)
             Result r = measure(rate, seconds, 128, false, 3);
             row("cost", step, r, "fixed rate below saturation");
         }
@@ -293,7 +293,7 @@ public final class LoadGen {
     private void sweep(int subs, int[] rates, int seconds) throws Exception {
         trackAlloc = true;
         ensure(subs, false);
-        sync(30);
+        settle();
         // an unrecorded step at the first rate: the server's JIT (and lazy allocations) out of the way
         measure(rates[0], 2, 128, false, 3);
         sync(10);
@@ -568,6 +568,28 @@ public final class LoadGen {
         System.out.printf(Locale.ROOT, "  connected %d in %.2f s (%d live, %d errors%s)%n", n, took, liveCount(), loop.errorCount,
                 loop.errorCount > 0 ? ": " + errorsNote() : "");
         return took;
+    }
+
+    /**
+     * Lets the server finish with the streams that just opened or closed before a window opens, the
+     * same way for every server. A server that never reads a stream (any on {@code HttpServer})
+     * learns that its client left only when a write fails, the second write after the close, while
+     * Go and Node notice at once; without this the teardown of 9k streams, a cost of churn, fell in
+     * the JVM servers' 1k x 10 window (24.8 us a delivery, then 12.9-15.4 in the windows after:
+     * bench/results/NOTES.md). So: two events, then up to 10 s for the server's CPU to go quiet.
+     */
+    private void settle() {
+        sync(30);
+        sync(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            long c0 = Proc.cpuTicks(pid);
+            long t0 = System.nanoTime();
+            LockSupport.parkNanos(500_000_000L);
+            if (!(Proc.cpuPct(c0, Proc.cpuTicks(pid), System.nanoTime() - t0) >= 5)) {
+                return; // below 5% of a core, or not measurable (no pid)
+            }
+        }
     }
 
     /** Publishes one event and waits until every reading subscriber has it; returns how many did not. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -75,10 +75,15 @@ final class Subscription implements Subscriber {
     private final Writer writer;
     private final Owner owner;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
     private final CountDownLatch done = new CountDownLatch(1);
 
     // Guarded by lock. The queue is created by the first frame: an idle subscriber holds none.
+    /**
+     * The subscriber's thread while it is parked for work, else null. Parking by hand rather than on
+     * a Condition: an await allocates a node, once per event, and its signal moves the node between
+     * queues; here the one waiter is known.
+     */
+    private Thread waiter;
     private ArrayDeque<byte[]> queue;
     /** Set by the watchdog when the stream has been silent too long. */
     private boolean heartbeatDue;
@@ -141,6 +146,8 @@ final class Subscription implements Subscriber {
      * @return {@code true} if the frame was queued
      */
     boolean offer(byte[] frame) {
+        boolean fits;
+        Thread idle = null;
         lock.lock();
         try {
             if (state != OPEN) {
@@ -149,19 +156,21 @@ final class Subscription implements Subscriber {
             if (queue == null) {
                 queue = new ArrayDeque<>(4);
             }
-            if (queue.isEmpty() || (queue.size() < policy.queueEvents() && queuedBytes + frame.length <= policy.queueBytes())) {
+            fits = queue.isEmpty() || (queue.size() < policy.queueEvents() && queuedBytes + frame.length <= policy.queueBytes());
+            if (fits) {
                 queue.add(frame);
                 queuedBytes += frame.length;
-                if (queue.size() == 1) {
-                    ready.signal();
-                }
-                return true;
+                idle = takeWaiter();
             }
         } finally {
             lock.unlock();
         }
-        drop(Departure.SLOW);
-        return false;
+        if (!fits) {
+            drop(Departure.SLOW);
+            return false;
+        }
+        LockSupport.unpark(idle); // null (the thread is busy writing): nothing to do
+        return true;
     }
 
     /**
@@ -199,6 +208,7 @@ final class Subscription implements Subscriber {
      * since {@link #markLive}; called once, before {@link #run}.
      */
     void release(byte[] reset, List<byte[]> replay) {
+        Thread idle = null;
         lock.lock();
         try {
             List<byte[]> first = new ArrayList<>(head.size() + replay.size() + 1);
@@ -210,11 +220,12 @@ final class Subscription implements Subscriber {
             head = List.of();
             if (state == OPEN && !first.isEmpty()) {
                 backlog = first;
-                ready.signal();
+                idle = takeWaiter();
             }
         } finally {
             lock.unlock();
         }
+        LockSupport.unpark(idle);
     }
 
     /**
@@ -224,6 +235,7 @@ final class Subscription implements Subscriber {
      */
     void drop(Departure reason) {
         boolean writing;
+        Thread idle;
         lock.lock();
         try {
             if (state != OPEN) {
@@ -235,10 +247,11 @@ final class Subscription implements Subscriber {
             queuedBytes = 0;
             backlog = null;
             finalFrame = policy.hintFrame();
-            ready.signal();
+            idle = takeWaiter();
         } finally {
             lock.unlock();
         }
+        LockSupport.unpark(idle);
         owner.departed(this, reason);
         if (writing) {
             writer.abort();
@@ -247,27 +260,31 @@ final class Subscription implements Subscriber {
 
     /** Ends the stream after what is queued and a last retry hint: the graceful shutdown. */
     void shutdown() {
+        Thread idle = null;
         lock.lock();
         try {
             if (state == OPEN) {
                 state = CLOSING;
                 finalFrame = policy.hintFrame();
-                ready.signal();
+                idle = takeWaiter();
             }
         } finally {
             lock.unlock();
         }
+        LockSupport.unpark(idle);
     }
 
     /** Ends the stream at once, unblocking a write in progress (which closes the connection). */
     void abort() {
+        Thread idle;
         lock.lock();
         try {
             state = DEAD;
-            ready.signal();
+            idle = takeWaiter();
         } finally {
             lock.unlock();
         }
+        LockSupport.unpark(idle);
         writer.abort();
     }
 
@@ -287,15 +304,17 @@ final class Subscription implements Subscriber {
         if (now - lastWrite < silence) {
             return;
         }
+        Thread idle = null;
         lock.lock();
         try {
             if (state == OPEN && backlog == null && (queue == null || queue.isEmpty())) {
                 heartbeatDue = true;
-                ready.signal();
+                idle = takeWaiter();
             }
         } finally {
             lock.unlock();
         }
+        LockSupport.unpark(idle);
     }
 
     /** Counts the subscriber as stalled (if it was still open) and aborts its stream. */
@@ -366,11 +385,16 @@ final class Subscription implements Subscriber {
                         probe = true;
                         break;
                     }
-                    ready.await();
+                    waiter = Thread.currentThread();
+                    lock.unlock();
+                    LockSupport.park(this);
+                    lock.lock();
+                    waiter = null;
+                    if (Thread.interrupted()) {
+                        // Only abort() interrupts this thread; the stream is over.
+                        return;
+                    }
                 }
-            } catch (InterruptedException e) {
-                // Only abort() interrupts this thread; the stream is over.
-                return;
             } finally {
                 lock.unlock();
             }
@@ -407,6 +431,13 @@ final class Subscription implements Subscriber {
         if (wasOpen) {
             owner.departed(this, probe ? Departure.PRUNED : Departure.FAILED);
         }
+    }
+
+    /** Takes the parked subscriber thread to unpark once the lock is released; null if none. */
+    private Thread takeWaiter() {
+        Thread t = waiter;
+        waiter = null;
+        return t;
     }
 
     /** Waits until {@link #run} has returned. */

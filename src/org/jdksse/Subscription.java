@@ -77,13 +77,14 @@ final class Subscription implements Subscriber {
     private final ReentrantLock lock = new ReentrantLock();
     private final CountDownLatch done = new CountDownLatch(1);
 
-    // Guarded by lock. The queue is created by the first frame: an idle subscriber holds none.
+    // Guarded by lock.
     /**
      * The subscriber's thread while it is parked for work, else null. Parking by hand rather than on
      * a Condition: an await allocates a node, once per event, and its signal moves the node between
      * queues; here the one waiter is known.
      */
     private Thread waiter;
+    /** Created by the first frame: an idle subscriber holds none. */
     private ArrayDeque<byte[]> queue;
     /** Set by the watchdog when the stream has been silent too long. */
     private boolean heartbeatDue;

@@ -87,6 +87,43 @@ class SubscriptionTest {
     }
 
     @Test
+    void noWakeUpIsLostWhileProducersRaceTheThreadParkingAndWaking() throws Exception {
+        FakeWriter writer = new FakeWriter();
+        Subscription sub = subscription(writer, 1_000_000);
+        Thread thread = start(sub);
+        int producers = 4;
+        int each = 5_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            String name = "p" + p + ":";
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    sub.offer(frame(name + i));
+                    if (i % 100 == 0) {
+                        Thread.yield(); // let the subscriber's thread drain, park and be woken again
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        List<String> got = writer.await(producers * each);
+        for (int p = 0; p < producers; p++) {
+            String name = "data: p" + p + ":";
+            List<String> mine = got.stream().filter(f -> f.startsWith(name)).toList();
+            assertEquals(each, mine.size(), "every frame of producer " + p);
+            for (int i = 0; i < each; i++) {
+                assertEquals(name + i + "\n\n", mine.get(i), "producer " + p + "'s order");
+            }
+        }
+        assertTrue(writer.batches().size() > 1, "the thread parked and was woken more than once");
+        sub.shutdown();
+        thread.join(5000);
+        assertFalse(thread.isAlive());
+    }
+
+    @Test
     void aFullQueueDropsTheSubscriberAsSlowWithAHintAndNothingMoreIsQueued() throws Exception {
         FakeWriter writer = new FakeWriter();
         Subscription sub = subscription(writer, 3);

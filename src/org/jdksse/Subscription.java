@@ -1,8 +1,6 @@
 package org.jdksse;
 
 import com.sun.net.httpserver.HttpExchange;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -12,9 +10,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One subscriber of a {@link Broadcaster}: a bounded queue of encoded frames that the fan-out
- * fills without waiting, drained by the subscriber's own thread, which writes everything pending
- * and flushes once.
+ * One subscriber of a {@link Broadcaster}: its life (states, thread, watchdog checks) around the
+ * frames it has yet to write ({@link Pending}), which the fan-out adds without waiting and the
+ * subscriber's own thread drains, writing everything pending and flushing once.
  *
  * <p>States and their transitions:
  * <ol>
@@ -84,17 +82,9 @@ final class Subscription implements Subscriber {
      * queues; here the one waiter is known.
      */
     private Thread waiter;
-    /** Created by the first frame: an idle subscriber holds none. */
-    private ArrayDeque<byte[]> queue;
+    private final Pending pending;
     /** Set by the watchdog when the stream has been silent too long. */
     private boolean heartbeatDue;
-    /** The queue last written, kept by the subscriber's own thread for reuse: no copy per batch. */
-    private ArrayDeque<byte[]> spare;
-    private long queuedBytes;
-    /** What the hook sent before the subscriber went live. */
-    private List<byte[]> head = List.of();
-    /** Frames to write before the queue: a reset, the hook's frames, the replay. */
-    private List<byte[]> backlog;
     private byte[] finalFrame;
     private int state = OPEN;
 
@@ -109,6 +99,7 @@ final class Subscription implements Subscriber {
         this.policy = policy;
         this.writer = writer;
         this.owner = owner;
+        this.pending = new Pending(policy.queueEvents(), policy.queueBytes());
     }
 
     @Override
@@ -154,13 +145,8 @@ final class Subscription implements Subscriber {
             if (state != OPEN) {
                 return false;
             }
-            if (queue == null) {
-                queue = new ArrayDeque<>(4);
-            }
-            fits = queue.isEmpty() || (queue.size() < policy.queueEvents() && queuedBytes + frame.length <= policy.queueBytes());
+            fits = pending.add(frame);
             if (fits) {
-                queue.add(frame);
-                queuedBytes += frame.length;
                 idle = takeWaiter();
             }
         } finally {
@@ -181,11 +167,7 @@ final class Subscription implements Subscriber {
     void markLive() {
         lock.lock();
         try {
-            if (queue != null && !queue.isEmpty()) {
-                head = new ArrayList<>(queue);
-                queue.clear();
-                queuedBytes = 0;
-            }
+            pending.markLive();
         } finally {
             lock.unlock();
         }
@@ -195,10 +177,7 @@ final class Subscription implements Subscriber {
     void discardLive() {
         lock.lock();
         try {
-            if (queue != null) {
-                queue.clear();
-                queuedBytes = 0;
-            }
+            pending.discardLive();
         } finally {
             lock.unlock();
         }
@@ -212,15 +191,7 @@ final class Subscription implements Subscriber {
         Thread idle = null;
         lock.lock();
         try {
-            List<byte[]> first = new ArrayList<>(head.size() + replay.size() + 1);
-            if (reset != null) {
-                first.add(reset);
-            }
-            first.addAll(head);
-            first.addAll(replay);
-            head = List.of();
-            if (state == OPEN && !first.isEmpty()) {
-                backlog = first;
+            if (state == OPEN && pending.putAhead(reset, replay)) {
                 idle = takeWaiter();
             }
         } finally {
@@ -244,9 +215,7 @@ final class Subscription implements Subscriber {
             }
             writing = writeStarted != 0;
             state = writing ? DEAD : CLOSING;
-            queue = null;
-            queuedBytes = 0;
-            backlog = null;
+            pending.clear();
             finalFrame = policy.hintFrame();
             idle = takeWaiter();
         } finally {
@@ -308,7 +277,7 @@ final class Subscription implements Subscriber {
         Thread idle = null;
         lock.lock();
         try {
-            if (state == OPEN && backlog == null && (queue == null || queue.isEmpty())) {
+            if (state == OPEN && pending.isEmpty()) {
                 heartbeatDue = true;
                 idle = takeWaiter();
             }
@@ -363,16 +332,8 @@ final class Subscription implements Subscriber {
                     if (state == DEAD) {
                         return;
                     }
-                    if (backlog != null) {
-                        batch = backlog;
-                        backlog = null;
-                        break;
-                    }
-                    if (queue != null && !queue.isEmpty()) {
-                        batch = queue;
-                        queue = spare != null ? spare : new ArrayDeque<>(4);
-                        spare = null;
-                        queuedBytes = 0;
+                    batch = pending.take();
+                    if (batch != null) {
                         break;
                     }
                     if (state == CLOSING) {
@@ -409,10 +370,7 @@ final class Subscription implements Subscriber {
             if (!probe && !last) {
                 owner.delivered(batch.size());
             }
-            if (batch instanceof ArrayDeque<byte[]> drained) {
-                drained.clear();
-                spare = drained;
-            }
+            pending.recycle(batch);
             if (last) {
                 return;
             }

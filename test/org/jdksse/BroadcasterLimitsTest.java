@@ -1,0 +1,261 @@
+package org.jdksse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdksse.testing.Await;
+import org.jdksse.testing.RawClient;
+import org.jdksse.testing.WhatwgParser.Event;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broadcaster over real sockets at its bounds: slow, stuck and vanished subscribers, the
+ * subscriber limit, and close ({@link BroadcasterFixture}).
+ */
+class BroadcasterLimitsTest extends BroadcasterFixture {
+    @Test
+    void subscriberThatNeverReadsIsDroppedAtItsQueueBoundWhileItsNeighbourReceivesEverythingAndTheHeapStaysBounded()
+            throws Exception {
+        int port = serve(Broadcaster.builder().log(EventLog.inMemory(16, 4L << 20, 1)).queueEvents(64).queueBytes(256 * 1024));
+        Socket stuck = stuckSubscriber(port);
+        RawClient reader = join(port, "?topic=t");
+        Await.value("both subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 2);
+
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long before = usedHeapAfterGc(memory);
+        int events = 10_240;
+        String payload = "x".repeat(4000);
+        Semaphore readerProgress = new Semaphore(0);
+        Future<Integer> readCount = threads.submit(() -> {
+            int n = 0;
+            for (Event e; !"end".equals((e = reader.next()).type()); n++) {
+                if (!e.data().equals(n + payload)) {
+                    return -n - 1;
+                }
+                readerProgress.release();
+            }
+            return n;
+        });
+        // Publish in rounds the reader keeps up with, so that only the stuck client falls behind.
+        int round = 32;
+        for (int sent = 0; sent < events; sent += round) {
+            for (int k = sent; k < sent + round; k++) {
+                broadcaster.publish("t", SseEvent.of(k + payload));
+            }
+            assertTrue(readerProgress.tryAcquire(round, 10, TimeUnit.SECONDS), "reader keeps up at " + sent);
+        }
+        broadcaster.publish("t", SseEvent.of("end", ""));
+        assertEquals(events, readCount.get(30, TimeUnit.SECONDS), "events the reader received, in order");
+
+        Broadcaster.Stats stats = broadcaster.stats();
+        assertEquals(1L, stats.dropped().get("slow"), "dropped as slow");
+        assertEquals(1, stats.subscribers());
+        long after = usedHeapAfterGc(memory);
+        System.out.printf("heap after GC: %d KiB before publishing, %d KiB after 41 MB to a stuck subscriber%n",
+                before >> 10, after >> 10);
+        // 41 MB went out; an unbounded queue for the stuck client would hold nearly all of it.
+        assertTrue(after - before < 8 << 20, "heap grew by " + (after - before) + " bytes");
+
+        // The stuck client's stream was ended: reading what the kernel holds reaches the end.
+        assertConnectionEnds(stuck, "the dropped client's connection was left open");
+    }
+
+    @Test
+    void subscriberDroppedWhileItsSocketStillTakesBytesGetsARetryHintAndItsStreamEnds() throws Exception {
+        // The hook runs on the subscriber's thread before it writes anything, so sending from it
+        // overflows the queue deterministically while no write is stuck.
+        Broadcaster[] self = new Broadcaster[1];
+        broadcaster = Broadcaster.builder().log(firstIdOne()).queueEvents(4).onSubscribe(sub -> {
+            for (int k = 0; k < 5; k++) {
+                self[0].send(sub.id(), SseEvent.of("burst " + k));
+            }
+        }).build();
+        self[0] = broadcaster;
+        server = Sse.server(0);
+        server.createContext("/events", broadcaster.handler());
+        server.start();
+        threads = Executors.newVirtualThreadPerTaskExecutor();
+        RawClient client = subscribe(server.getAddress().getPort(), "?topic=t");
+        assertThrows(EOFException.class, client::next, "the queue is discarded: no event before the stream's end");
+        assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), client.events().retry(), "only the retry hint is written");
+        assertEquals(1, client.events().retries());
+        assertTrue(client.endedCleanly(), "the stream ended as HTTP frames it");
+        assertEquals(1L, broadcaster.stats().dropped().get("slow"));
+        Await.value("subscriber removed", Duration.ofSeconds(5), () -> broadcaster.stats().subscribers(), n -> n == 0);
+    }
+
+    @Test
+    void twoHundredVanishedClientsAreRemovedByTheHeartbeatsWithNothingPublished() throws Exception {
+        Duration heartbeat = Duration.ofMillis(500);
+        int port = serve(Broadcaster.builder().log(firstIdOne()).options(SseOptions.defaults().withHeartbeat(heartbeat)));
+        List<RawClient> vanishing = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            vanishing.add(join(port, "?topic=t"));
+        }
+        assertEquals(200, broadcaster.stats().subscribers());
+        long published = broadcaster.stats().published();
+        long closedAt = System.nanoTime();
+        for (RawClient client : vanishing) {
+            client.close();
+        }
+        // A heartbeat goes to a stream silent for a whole interval (checked every quarter): the
+        // first draws the reset, the second fails, within two and a half intervals; the second
+        // and a half over that is for 200 writes and the scheduling of a loaded machine.
+        Await.value("all vanished clients removed within two and a half heartbeat intervals and 1.5 s",
+                heartbeat.multipliedBy(5).dividedBy(2).plusMillis(1500).minusNanos(System.nanoTime() - closedAt),
+                () -> broadcaster.stats().subscribers(), n -> n == 0);
+        System.out.printf("vanished clients removed %d ms after closing (heartbeat %d ms)%n",
+                (System.nanoTime() - closedAt) / 1_000_000, heartbeat.toMillis());
+        Broadcaster.Stats stats = broadcaster.stats();
+        assertEquals(published, stats.published(), "nothing published");
+        assertEquals(200, stats.pruned() + stats.dropped().get("failed"), "removed as dead");
+        assertEquals(200, stats.pruned(), "found by heartbeats");
+    }
+
+    @Test
+    void subscriberLimitAnswers503WithRetryAfterBeforeAnyStreamStarts() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()).maxSubscribers(2)
+                .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(100))));
+        RawClient first = join(port, "");
+        join(port, "");
+        RawClient refused = subscribe(port, "");
+        assertEquals(503, refused.status());
+        assertEquals("5", refused.header("Retry-After"));
+        assertTrue(refused.header("Content-Type").startsWith("text/plain"), refused.header("Content-Type"));
+        assertEquals("too many subscribers\n", refused.readToEnd());
+        assertEquals(2, broadcaster.stats().subscribers());
+        assertEquals(1, broadcaster.rejected());
+
+        // A slot frees once the server has found a subscriber gone.
+        first.close();
+        Await.value("a new subscriber admitted after one left", Duration.ofSeconds(5), () -> {
+            try (RawClient again = RawClient.get(port, "/events")) {
+                return again.status();
+            }
+        }, status -> status == 200);
+    }
+
+    @Test
+    void closeWithFiveHundredOpenStreamsEndsEveryStreamWithinTheBound() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()).options(SseOptions.defaults().withRetry(Duration.ofMillis(1500))));
+        int streams = 500;
+        List<Future<Boolean>> ends = new ArrayList<>();
+        CountDownLatch joined = new CountDownLatch(streams);
+        for (int i = 0; i < streams; i++) {
+            ends.add(threads.submit(() -> {
+                RawClient client = join(port, "?topic=t");
+                joined.countDown();
+                boolean sawData = "before close".equals(client.next().data());
+                boolean ended = endsWithNoMoreEvents(client);
+                // Two retry hints: the options' one that opened the stream, and the one at its end.
+                boolean sawHint = client.events().retries() == 2 && client.events().retry() == 1500;
+                return sawData && ended && sawHint && client.endedCleanly();
+            }));
+        }
+        assertTrue(joined.await(60, TimeUnit.SECONDS), "all subscribed");
+        broadcaster.publish("t", SseEvent.of("before close"));
+        Duration grace = Duration.ofSeconds(3);
+        long start = System.nanoTime();
+        broadcaster.close(grace);
+        long elapsed = System.nanoTime() - start;
+        assertTrue(elapsed < grace.toNanos() + TimeUnit.SECONDS.toNanos(2), "close took " + elapsed / 1_000_000 + " ms, over its grace and 2 s");
+        int ended = 0;
+        for (Future<Boolean> end : ends) {
+            if (end.get(10, TimeUnit.SECONDS)) {
+                ended++;
+            }
+        }
+        assertEquals(streams, ended, "streams that got the event, the retry hint and a clean end");
+        assertEquals(0, broadcaster.stats().subscribers());
+
+        RawClient late = subscribe(port, "");
+        assertEquals(503, late.status());
+        assertEquals("5", late.header("Retry-After"));
+    }
+
+    @Test
+    void closeAbortsAStreamStillStuckAtTheDeadline() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()).queueEvents(100_000).queueBytes(1L << 30));
+        Socket stuck = stuckSubscriber(port);
+        RawClient reader = join(port, "?topic=t");
+        Await.value("both subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 2);
+        String payload = "y".repeat(16 * 1024);
+        AtomicInteger received = new AtomicInteger();
+        Future<Integer> read = threads.submit(() -> {
+            while (!endsWithNoMoreEvents(reader)) {
+                received.incrementAndGet();
+            }
+            return received.get();
+        });
+        // Far more than the socket buffers hold, so the stuck client's write blocks.
+        for (int k = 0; k < 1000; k++) {
+            broadcaster.publish("t", SseEvent.of(payload));
+        }
+        // The reader keeps up at its own pace (a loaded machine is slow): only the stuck one matters.
+        Await.value("the reader got every event", Duration.ofSeconds(60), received::get, n -> n == 1000);
+        Duration grace = Duration.ofMillis(1500);
+        long start = System.nanoTime();
+        broadcaster.close(grace);
+        long elapsed = System.nanoTime() - start;
+        assertTrue(elapsed < grace.toNanos() + TimeUnit.SECONDS.toNanos(2), "close took " + elapsed / 1_000_000 + " ms, over its grace and 2 s");
+        assertEquals(1000, read.get(10, TimeUnit.SECONDS), "the reader got every event");
+        assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), reader.events().retry(), "and the retry hint");
+        assertEquals(1, reader.events().retries());
+        assertEquals(1L, broadcaster.stats().dropped().get("stalled"));
+        assertConnectionEnds(stuck, "the stuck client's connection was left open");
+    }
+
+    @Test
+    void aWriteStuckForTwoHeartbeatIntervalsIsAbortedWithNothingMorePublished() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()).queueEvents(100_000).queueBytes(1L << 30)
+                .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(200))));
+        stuckSubscriber(port);
+        Await.value("subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 1);
+        String payload = "z".repeat(16 * 1024);
+        for (int k = 0; k < 1000; k++) {
+            broadcaster.publish("t", SseEvent.of(payload));
+        }
+        Await.value("stalled write aborted", Duration.ofSeconds(5), () -> broadcaster.stats().dropped().get("stalled"), n -> n == 1);
+        // counted as it leaves: the count may come a moment before the subscriber is gone
+        Await.value("the stalled subscriber gone", Duration.ofSeconds(5), () -> broadcaster.stats().subscribers(), n -> n == 0);
+    }
+
+    @Test
+    void closeIsIdempotentAndPublishingAfterItReachesNoOne() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()));
+        RawClient client = join(port, "?topic=t");
+        broadcaster.close(Duration.ofSeconds(2));
+        broadcaster.close(Duration.ofSeconds(2));
+        broadcaster.close();
+        assertEquals("1", broadcaster.publish("t", SseEvent.of("after")));
+        assertThrows(EOFException.class, client::next, "nothing published after close reaches the client");
+        assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), client.events().retry());
+        assertTrue(client.endedCleanly());
+    }
+
+    @Test
+    void defaultSubscriberLimitIsTheDescriptorLimitMinusHeadroom() {
+        var os = (com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        assertEquals(os.getMaxFileDescriptorCount() - Admission.DESCRIPTOR_HEADROOM, Admission.defaultMaxSubscribers());
+    }
+
+    private static long usedHeapAfterGc(MemoryMXBean memory) {
+        System.gc();
+        System.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}

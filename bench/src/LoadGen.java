@@ -284,8 +284,15 @@ public final class LoadGen {
             ensure(subs, false);
             settle();
             measure(rate, full() ? 4 : 3, 128, false, 2); // warm-up: JIT and lazy allocation out of the window (NOTES.md)
+            long[] cpu0 = Proc.userAndSystemTicks(pid);
             Result r = measure(rate, seconds, 128, false, 3);
-            row("cost", step, r, "fixed rate below saturation");
+            long[] cpu1 = Proc.userAndSystemTicks(pid);
+            // The kernel's share: a write on loopback also runs the receiving side's TCP, which no
+            // server's own code can make cheaper (NOTES.md, sixth session).
+            String kernel = cpu0 == null || cpu1 == null || cpu1[0] + cpu1[1] == cpu0[0] + cpu0[1] ? ""
+                    : String.format(Locale.ROOT, "; system %.0f%% of its CPU",
+                            100.0 * (cpu1[1] - cpu0[1]) / (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]));
+            row("cost", step, r, "fixed rate below saturation" + kernel);
         }
     }
 

@@ -11,15 +11,21 @@ final class Proc {
 
     /** Returns utime + stime in clock ticks, or -1 when the process is gone or unknown. */
     static long cpuTicks(long pid) {
+        long[] t = userAndSystemTicks(pid);
+        return t == null ? -1 : t[0] + t[1];
+    }
+
+    /** Returns {utime, stime} in clock ticks, or null when the process is gone or unknown. */
+    static long[] userAndSystemTicks(long pid) {
         if (pid <= 0) {
-            return -1;
+            return null;
         }
         try {
             String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 

@@ -2,19 +2,12 @@ package org.jdksse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.jdksse.testing.Await;
 import org.jdksse.testing.RawClient;
 import org.jdksse.testing.WhatwgParser.Event;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,48 +17,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * another thread, a tail that lags in random batches, slow reads). Both must give every client
  * every event once, in order, across chained resumes while a publisher runs.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
-class HandoffTest {
-    private HttpServer server;
-    private Broadcaster broadcaster;
-    private final List<RawClient> clients = new ArrayList<>();
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-
+class HandoffTest extends BroadcasterFixture {
     private static EventLog log(String kind, int keep) {
         return kind.equals("memory") ? EventLog.inMemory(keep, 1L << 30, 1) : new SlowLog(keep);
     }
 
     private int serve(EventLog log) throws IOException {
-        broadcaster = Broadcaster.builder().log(log).queueEvents(1 << 20).queueBytes(1L << 30).build();
-        server = Sse.server(0);
-        server.createContext("/events", broadcaster.handler());
-        server.start();
-        return server.getAddress().getPort();
+        return serveWithoutWelcome(Broadcaster.builder().log(log).queueEvents(1 << 20).queueBytes(1L << 30));
     }
 
-    private RawClient subscribe(int port, String query, String... headers) throws IOException {
-        RawClient client = RawClient.get(port, "/events" + query, headers);
-        clients.add(client);
+    /** Subscribes and checks that the stream opened. */
+    private RawClient stream(int port, String query, String... headers) throws IOException {
+        RawClient client = subscribe(port, query, headers);
         assertEquals(200, client.status(), "status");
-        return client.timeout(Duration.ofSeconds(20));
-    }
-
-    @AfterEach
-    void stop() {
-        for (RawClient client : clients) {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing a test socket: nothing to do
-            }
-        }
-        if (broadcaster != null) {
-            broadcaster.close(Duration.ofSeconds(2));
-        }
-        if (server != null) {
-            server.stop(0);
-        }
-        threads.shutdownNow();
+        return client;
     }
 
     @ParameterizedTest
@@ -73,8 +38,8 @@ class HandoffTest {
     void chainedResumesWhileAPublisherRunsSeeEveryEventOnceInOrder(String kind) throws Exception {
         int port = serve(log(kind, 1_000_000));
         ChainedResume run = ChainedResume.start(broadcaster, threads, 200_000);
-        List<Event> seen = run.read(after -> after == null ? subscribe(port, "?topic=t")
-                : subscribe(port, "?topic=t", "Last-Event-ID: " + after), 500, Duration.ofSeconds(20));
+        List<Event> seen = run.read(after -> after == null ? stream(port, "?topic=t")
+                : stream(port, "?topic=t", "Last-Event-ID: " + after), 500, Duration.ofSeconds(20));
         run.assertEveryEventOnceInOrder(seen);
         assertEquals(0L, broadcaster.stats().dropped().get("slow"), "none dropped as slow");
     }
@@ -87,7 +52,7 @@ class HandoffTest {
         String second = broadcaster.publish("t", SseEvent.of("e2"));
         awaitDelivered(second);
         for (String unknown : List.of("abc", "3", "99999999999999999999", "-1", "1.0")) {
-            RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: " + unknown);
+            RawClient client = stream(port, "?topic=t", "Last-Event-ID: " + unknown);
             assertEquals(new Event("reset", "unknown", second), client.next(), "after " + unknown);
             assertEquals("earliest", client.header("Last-Event-ID"), "no event precedes: Mercure's reserved id");
         }
@@ -104,7 +69,7 @@ class HandoffTest {
             third = k == 3 ? last : third;
         }
         awaitDelivered(last);
-        RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: " + third);
+        RawClient client = stream(port, "?topic=t", "Last-Event-ID: " + third);
         Event reset = client.next();
         String live = broadcaster.publish("t", SseEvent.of("live"));
         assertEquals(new Event("reset", "expired", last), reset);
@@ -119,7 +84,7 @@ class HandoffTest {
         String first = broadcaster.publish("t", SseEvent.of("e1"));
         String second = broadcaster.publish("t", SseEvent.of("e2"));
         awaitDelivered(second);
-        RawClient resumed = subscribe(port, "?topic=t", "Last-Event-ID: " + first);
+        RawClient resumed = stream(port, "?topic=t", "Last-Event-ID: " + first);
         assertEquals(first, resumed.header("Last-Event-ID"), "the id it resumes after");
         assertEquals(new Event("message", "e2", second), resumed.next());
         server.createContext("/all", exchange -> broadcaster.serve(exchange, Interest.topics(java.util.Set.of("t")).fromEarliest()));
@@ -137,7 +102,7 @@ class HandoffTest {
         for (int round = 0; round < 20; round++) {
             String seen = broadcaster.publish("t", SseEvent.of("seen elsewhere " + round));
             // The client saw it on another process (or a fast tail): this one may not have it yet.
-            RawClient client = subscribe(port, "?topic=t", "Last-Event-ID: " + seen);
+            RawClient client = stream(port, "?topic=t", "Last-Event-ID: " + seen);
             String next = broadcaster.publish("t", SseEvent.of("next " + round));
             assertEquals(new Event("message", "next " + round, next), client.next(), "round " + round);
             client.close();
@@ -148,8 +113,8 @@ class HandoffTest {
     @ValueSource(strings = {"memory", "slow"})
     void publishExceptSkipsTheSenderWhenTheTailHandsBackTheSameUpdate(String kind) throws Exception {
         int port = serve(log(kind, 100));
-        RawClient sender = subscribe(port, "?topic=t");       // subscriber 1
-        RawClient listener = subscribe(port, "?topic=t");     // subscriber 2
+        RawClient sender = stream(port, "?topic=t");       // subscriber 1
+        RawClient listener = stream(port, "?topic=t");     // subscriber 2
         Await.until("both live", () -> broadcaster.stats().subscribers() == 2);
         String mine = broadcaster.publishExcept("t", SseEvent.of("mine"), 1);
         String marker = broadcaster.publish("t", SseEvent.of("marker"));

@@ -286,14 +286,22 @@ public final class LoadGen {
             measure(rate, full() ? 4 : 3, 128, false, 2); // warm-up: JIT and lazy allocation out of the window (NOTES.md)
             long[] cpu0 = Proc.userAndSystemTicks(pid);
             Result r = measure(rate, seconds, 128, false, 3);
-            long[] cpu1 = Proc.userAndSystemTicks(pid);
-            // The kernel's share: a write on loopback also runs the receiving side's TCP, which no
-            // server's own code can make cheaper (NOTES.md, sixth session).
-            String kernel = cpu0 == null || cpu1 == null || cpu1[0] + cpu1[1] == cpu0[0] + cpu0[1] ? ""
-                    : String.format(Locale.ROOT, "; system %.0f%% of its CPU",
-                            100.0 * (cpu1[1] - cpu0[1]) / (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]));
-            row("cost", step, r, "fixed rate below saturation" + kernel);
+            row("cost", step, r, "fixed rate below saturation" + kernelShare(cpu0, Proc.userAndSystemTicks(pid)));
         }
+    }
+
+    /**
+     * The kernel's share of the CPU between two {utime, stime} readings, as a note; empty when
+     * unknown. A write on loopback also runs the receiving side's TCP, which no server's own code
+     * can make cheaper (NOTES.md, sixth session).
+     */
+    private static String kernelShare(long[] before, long[] after) {
+        if (before == null || after == null) {
+            return "";
+        }
+        long system = after[1] - before[1];
+        long total = after[0] - before[0] + system;
+        return total <= 0 ? "" : String.format(Locale.ROOT, "; system %.0f%% of its CPU", 100.0 * system / total);
     }
 
     /** Fan-out sweep: the rate steps up until p99 passes 1 s, an event is lost or the publisher falls behind. */

@@ -45,6 +45,7 @@ final class Hub {
     private final HttpHandler subscribe;
     private final HttpHandler mercure;
     private final HttpServer server;
+    private final RequestThreads requestThreads = new RequestThreads();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Hub(HubOptions options, HttpServer server, UnaryOperator<EventLog> wrapLog) {
@@ -94,6 +95,7 @@ final class Hub {
             server.stop(0); // bound but never started: give the port back
             throw e;
         }
+        server.setExecutor(hub.requestThreads);
         var context = server.createContext("/", hub.handler());
         if (!options.corsOrigins().isEmpty()) {
             context.getFilters().add(Sse.cors(options.corsOrigins().toArray(String[]::new)));
@@ -117,6 +119,10 @@ final class Hub {
         return broadcaster;
     }
 
+    RequestThreads requestThreads() {
+        return requestThreads;
+    }
+
     /** Returns the router: every request of the hub goes through it. */
     HttpHandler handler() {
         return this::route;
@@ -125,7 +131,14 @@ final class Hub {
     private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
-        if (path.equals(MercureOptions.WELL_KNOWN_PATH) || path.startsWith(MercureOptions.WELL_KNOWN_PATH + "/")) {
+        boolean mercurePath = path.equals(MercureOptions.WELL_KNOWN_PATH)
+                || path.startsWith(MercureOptions.WELL_KNOWN_PATH + "/");
+        if (method.equals("GET") && (mercurePath || path.equals("/events")) && !Thread.currentThread().isVirtual()) {
+            // A stream must not hold one of the few platform request threads (see RequestThreads).
+            Thread.ofVirtual().name("jdk-sse-stream").start(() -> routeOnThisThread(exchange));
+            return;
+        }
+        if (mercurePath) {
             mercure.handle(exchange);
             return;
         }
@@ -165,6 +178,16 @@ final class Hub {
                 }
             }
             default -> Sse.respond(exchange, 404, "not found; the hub serves /events, /.well-known/mercure, /, /stats, /metrics, /healthz");
+        }
+    }
+
+    /** Routes a request moved off a platform thread; fails as the server would, closing the exchange. */
+    private void routeOnThisThread(HttpExchange exchange) {
+        try {
+            route(exchange);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "request failed: {0}", e.toString());
+            exchange.close();
         }
     }
 
@@ -214,6 +237,7 @@ final class Hub {
             broadcaster.close(SHUTDOWN_GRACE);
         } finally {
             server.stop(0);
+            requestThreads.shutdown();
         }
     }
 

@@ -108,7 +108,9 @@ public final class Broadcaster implements AutoCloseable {
      * {@code Last-Event-ID} header or {@code lastEventId} query parameter, as {@link #serve}
      * does. A topic that is empty, too long or holds a control character, or a query that is not
      * validly encoded, gets {@code 400}; other methods {@code 405} with {@code Allow}; preflight
-     * requests from the options' CORS origins {@code 204}.
+     * requests from the options' CORS origins {@code 204}. The handler returns once the
+     * subscriber is live and its stream runs on a virtual thread of its own, so the server's
+     * executor may run requests on a few platform threads.
      *
      * @return the handler
      */

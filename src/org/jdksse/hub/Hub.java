@@ -133,9 +133,10 @@ final class Hub {
         String method = exchange.getRequestMethod();
         boolean mercurePath = path.equals(MercureOptions.WELL_KNOWN_PATH)
                 || path.startsWith(MercureOptions.WELL_KNOWN_PATH + "/");
-        if (method.equals("GET") && (mercurePath || path.equals("/events")) && !Thread.currentThread().isVirtual()) {
-            // A stream must not hold one of the few platform request threads (see RequestThreads).
-            Thread.ofVirtual().name("jdk-sse-stream").start(() -> routeOnThisThread(exchange));
+        if (mercurePath && method.equals("GET") && !Thread.currentThread().isVirtual()) {
+            // A Mercure stream runs on its request's thread, and must not hold one of the few platform
+            // request threads (see RequestThreads); /events streams move to a thread of their own.
+            Thread.ofVirtual().name("jdk-sse-mercure").start(() -> routeOnThisThread(exchange));
             return;
         }
         if (mercurePath) {

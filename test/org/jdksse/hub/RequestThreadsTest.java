@@ -5,81 +5,146 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jdksse.testing.Await;
 import org.jdksse.testing.RawClient;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The hub's request threads: platform threads while one is idle, virtual threads beyond, and never a stream. */
+/**
+ * The hub's request threads: a virtual thread while the carriers are free, a platform thread when they
+ * are busy, and never for the life of a stream.
+ */
 @Timeout(60)
 class RequestThreadsTest {
+    private final RequestThreads threads = new RequestThreads();
+    private final List<Thread> spinners = new ArrayList<>();
+    private volatile boolean spin;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        release();
+        threads.shutdown();
+    }
+
+    /** Keeps every carrier of the virtual threads busy, as a long fan-out does, until {@link #release}. */
+    private void occupyCarriers() throws InterruptedException {
+        String property = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+        int carriers = property != null ? Integer.parseInt(property) : Runtime.getRuntime().availableProcessors();
+        spin = true;
+        CountDownLatch running = new CountDownLatch(carriers);
+        for (int i = 0; i < carriers; i++) {
+            spinners.add(Thread.ofVirtual().start(() -> {
+                running.countDown();
+                while (spin) {
+                    Thread.onSpinWait(); // never parks, so the carrier stays taken
+                }
+            }));
+        }
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+    }
+
+    private void release() throws InterruptedException {
+        spin = false;
+        for (Thread spinner : spinners) {
+            spinner.join();
+        }
+        spinners.clear();
+    }
+
     /** Runs a task on the executor and returns whether it ran on a virtual thread. */
-    private static boolean ranVirtual(RequestThreads threads) throws Exception {
+    private Future<Boolean> whereItRuns() {
         CompletableFuture<Boolean> virtual = new CompletableFuture<>();
         threads.execute(() -> virtual.complete(Thread.currentThread().isVirtual()));
-        return virtual.get(10, TimeUnit.SECONDS);
+        return virtual;
     }
 
     @Test
-    void anIdleThreadTakesTheRequest() throws Exception {
-        RequestThreads threads = new RequestThreads();
-        try {
-            assertFalse(ranVirtual(threads));
-        } finally {
-            threads.shutdown();
+    void freeCarriersRunTheRequest() throws Exception {
+        assertTrue(whereItRuns().get(10, TimeUnit.SECONDS));
+        assertEquals(0, threads.takenOver());
+    }
+
+    @Test
+    void busyCarriersHandTheRequestToAPlatformThread() throws Exception {
+        occupyCarriers();
+        assertFalse(whereItRuns().get(10, TimeUnit.SECONDS), "ran on a platform thread while the carriers were busy");
+        assertEquals(1, threads.takenOver());
+    }
+
+    @Test
+    void manyWaitingRequestsWaitForTheCarriers() throws Exception {
+        occupyCarriers();
+        List<Future<Boolean>> storm = new ArrayList<>();
+        for (int i = 0; i <= 2 * RequestThreads.THREADS; i++) { // as a storm of connecting subscribers
+            storm.add(whereItRuns());
         }
-    }
-
-    @Test
-    void whileAllAreBusyRequestsRunOnVirtualThreads() throws Exception {
-        RequestThreads threads = new RequestThreads();
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(4);
-        try {
-            for (int i = 0; i < 4; i++) { // as four clients that are slow to send their requests would
-                threads.execute(() -> {
-                    started.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertTrue(started.await(10, TimeUnit.SECONDS));
-            assertEquals(4, threads.busy());
-            assertTrue(ranVirtual(threads), "the fifth request runs at once, on a virtual thread");
-        } finally {
-            release.countDown();
-            threads.shutdown();
+        Thread.sleep(4 * RequestThreads.GRACE_MILLIS);
+        release();
+        for (Future<Boolean> request : storm) {
+            assertTrue(request.get(10, TimeUnit.SECONDS), "ran on its virtual thread");
         }
+        assertEquals(0, threads.takenOver());
     }
 
     @Test
-    void afterShutdownRequestsStillRun() throws Exception {
-        RequestThreads threads = new RequestThreads();
-        threads.shutdown();
-        assertTrue(ranVirtual(threads));
+    void whenThePlatformThreadsAreBusyTooRequestsWaitForTheCarriers() throws Exception {
+        occupyCarriers();
+        CountDownLatch blocked = new CountDownLatch(4);
+        CountDownLatch unblock = new CountDownLatch(1);
+        for (int i = 0; i < 4; i++) { // as four clients that are slow to send their requests would
+            threads.execute(() -> {
+                blocked.countDown();
+                try {
+                    unblock.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        assertEquals(4, threads.busy());
+        Future<Boolean> fifth = whereItRuns();
+        Thread.sleep(4 * RequestThreads.GRACE_MILLIS);
+        assertFalse(fifth.isDone(), "no thread was free to run it");
+        release();
+        assertTrue(fifth.get(10, TimeUnit.SECONDS), "it ran on its virtual thread once a carrier was free");
+        unblock.countDown();
     }
 
     @Test
-    void streamsLeaveTheRequestThreads() throws Exception {
+    void streamsDoNotStayOnPlatformThreads() throws Exception {
         Hub hub = Hub.start(HubOptions.parse(new String[] {"--port", "0"}, Map.of()));
         List<RawClient> streams = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(6);
         try {
             int port = hub.address().getPort();
-            for (int i = 0; i < 3; i++) { // six streams, more than there are request threads
-                streams.add(RawClient.get(port, "/events?topic=t"));
-                streams.add(RawClient.get(port, "/.well-known/mercure?topic=t"));
+            occupyCarriers();
+            RequestThreads requestThreads = hub.requestThreads();
+            List<Future<RawClient>> opening = new ArrayList<>();
+            for (int i = 0; i < 6; i++) { // one at a time: a platform thread takes over while few wait
+                String target = i % 2 == 0 ? "/events?topic=t" : "/.well-known/mercure?topic=t";
+                opening.add(clients.submit(() -> RawClient.get(port, target)));
+                long taken = i + 1;
+                Await.value("requests taken over", Duration.ofSeconds(10), requestThreads::takenOver, n -> n == taken);
+            }
+            // Six streams, more than there are platform threads, and none holds one.
+            Await.value("platform threads busy", Duration.ofSeconds(10), requestThreads::busy, n -> n == 0);
+            release();
+            for (Future<RawClient> stream : opening) {
+                streams.add(stream.get(10, TimeUnit.SECONDS));
             }
             Await.until("six subscribers", () -> hub.broadcaster().stats().subscribers() == 6);
-            Await.until("no request thread held", () -> hub.requestThreads().busy() == 0);
             RawClient.Response published = RawClient.exchange(port, "POST", "/events", "topic=t&data=both".getBytes(UTF_8),
                     "Content-Type: application/x-www-form-urlencoded");
             assertEquals(200, published.status(), published.body());
@@ -88,6 +153,8 @@ class RequestThreadsTest {
                 assertEquals("both", stream.next().data());
             }
         } finally {
+            release();
+            clients.shutdownNow();
             for (RawClient stream : streams) {
                 stream.close();
             }

@@ -58,16 +58,14 @@ final class RequestThreads implements Executor {
         Request request = new Request(exchange);
         waiting.incrementAndGet();
         Thread.ofVirtual().start(request);
-        afterGrace.execute(() -> {
-            if (!request.started() && waiting.get() <= THREADS) {
-                pool.execute(() -> {
-                    if (request.claim()) {
-                        takenOver.increment();
-                        request.exchange.run();
-                    }
-                });
-            }
-        });
+        afterGrace.execute(() -> takeOverIfStillWaiting(request));
+    }
+
+    /** On the delay thread: hands a request no carrier has started to a platform thread, while few wait. */
+    private void takeOverIfStillWaiting(Request request) {
+        if (!request.started() && waiting.get() <= THREADS) {
+            pool.execute(request::takeOver);
+        }
     }
 
     /** Returns how many platform threads are running a request now. */
@@ -99,7 +97,7 @@ final class RequestThreads implements Executor {
         }
 
         /** Claims the exchange for the calling thread; returns {@code false} if another thread has. */
-        boolean claim() {
+        private boolean claim() {
             if (!claimed.compareAndSet(false, true)) {
                 return false;
             }
@@ -107,9 +105,18 @@ final class RequestThreads implements Executor {
             return true;
         }
 
+        /** On the request's virtual thread. */
         @Override
         public void run() {
             if (claim()) {
+                exchange.run();
+            }
+        }
+
+        /** On a platform thread, after the grace. */
+        void takeOver() {
+            if (claim()) {
+                takenOver.increment();
                 exchange.run();
             }
         }

@@ -34,7 +34,9 @@ public interface EventLog extends AutoCloseable {
     /**
      * Returns an in-memory log bounded by count and encoded bytes, whose positions are decimal
      * numbers starting from the clock (microseconds since the epoch), so that they keep
-     * increasing across restarts of the process.
+     * increasing across restarts of the process. A publisher's own id may be any string but one
+     * spelled as a position this log has issued or will issue ({@code append} refuses it with
+     * {@code IllegalArgumentException}): a resume could not tell the two apart.
      *
      * @param maxEvents the most entries kept for resume (0 keeps none)
      * @param maxBytes  the most encoded bytes kept for resume
@@ -72,6 +74,8 @@ public interface EventLog extends AutoCloseable {
      * @param update the update
      * @return the entry's id
      * @throws DuplicateIdException if the update's own id is already held by the log
+     * @throws IllegalArgumentException if the update's own id is one the log cannot keep apart
+     *         from its own ids
      * @throws java.io.UncheckedIOException if the log cannot take the update now (unreachable,
      *         timed out); nothing was appended, or it is unknown whether it was
      * @throws IllegalStateException if the log is closed

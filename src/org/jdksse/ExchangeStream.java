@@ -114,14 +114,23 @@ final class ExchangeStream implements SseStream {
         return write(options.retryFrame());
     }
 
-    /** Returns the Last-Event-ID header as UTF-8 (the JDK hands header values over as ISO-8859-1), else the query parameter. */
+    /** Returns the Last-Event-ID header as UTF-8 (see {@link Sse#header}), else the query parameter. */
     static String lastEventId(HttpExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+        String header = Sse.header(exchange, "Last-Event-ID");
         if (header != null) {
-            return new String(header.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            return header;
         }
         List<String> query = Sse.query(exchange.getRequestURI()).get("lastEventId");
         return query == null ? "" : query.get(0);
+    }
+
+    /**
+     * Returns text as a response header value that the JDK's server writes as UTF-8: it writes
+     * each char as one byte and refuses chars above 255, so a char per UTF-8 byte. An id such as
+     * {@code 日本} then reaches the client as the browser would send it back.
+     */
+    static String headerValue(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 final class MemoryLog implements EventLog {
     private final int maxEvents;
     private final long maxBytes;
+    private final long firstPosition;
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock.
@@ -39,6 +40,7 @@ final class MemoryLog implements EventLog {
     private MemoryLog(int maxEvents, long maxBytes, long firstPosition) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
+        this.firstPosition = firstPosition;
         this.last = firstPosition - 1;
         this.prunedThrough = last;
     }
@@ -65,6 +67,10 @@ final class MemoryLog implements EventLog {
             String own = update.ownId();
             if (own != null && ownIds.containsKey(own)) {
                 throw new DuplicateIdException(own);
+            }
+            if (own != null && isPosition(own)) {
+                throw new IllegalArgumentException("id must not be a number this log gives its own entries ("
+                        + firstPosition + " and up): a resume from " + own + " could not tell the two apart");
             }
             long position = ++last;
             Entry entry = Entry.of(Long.toString(position), update);
@@ -165,6 +171,12 @@ final class MemoryLog implements EventLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Says whether an id is spelled as this log spells a position it has issued or will issue. */
+    private boolean isPosition(String id) {
+        long n = parse(id);
+        return n >= firstPosition && id.equals(Long.toString(n));
     }
 
     /** Returns a position as issued (decimal digits only), or -1 for anything this log never wrote. */

@@ -212,6 +212,20 @@ public final class Sse {
     }
 
     /**
+     * Returns a request header's first value as the client sent it: decoded as UTF-8, which is
+     * what browsers send for a non-ASCII {@code Last-Event-ID}, where the JDK's server hands
+     * header values over as ISO-8859-1. Bytes that are not UTF-8 become U+FFFD.
+     *
+     * @param exchange the exchange
+     * @param name     the header's name
+     * @return the value, or {@code null} if the request has no such header
+     */
+    public static String header(HttpExchange exchange, String name) {
+        String value = exchange.getRequestHeaders().getFirst(name);
+        return value == null ? null : new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    /**
      * Decodes an {@code application/x-www-form-urlencoded} body as {@link #query} decodes a query
      * string, with the same rule for a malformed field.
      *

@@ -115,7 +115,7 @@ final class Streams {
                 }
                 // The headers stay in the JDK's buffer until the subscriber is live: a client
                 // that has its 200 is then sure to get every event published after it.
-                exchange.getResponseHeaders().set("Last-Event-ID", preceding);
+                exchange.getResponseHeaders().set("Last-Event-ID", ExchangeStream.headerValue(preceding));
                 if (!stream.open(openFrame)) {
                     sub.abort();
                 }
@@ -125,6 +125,12 @@ final class Streams {
             return run;
         } finally {
             if (!handedOver) {
+                // Something threw after the subscriber may have gone live: out of its topics too,
+                // or it would stay in the fan-out with no thread to write or end it.
+                if (sub != null) {
+                    fanOut.leave(sub);
+                    sub.abort();
+                }
                 release(sub, expiry);
             }
         }

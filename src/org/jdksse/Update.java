@@ -32,12 +32,16 @@ public record Update(List<String> topics, SseEvent event, boolean isPrivate) {
      * Checks and copies the components.
      *
      * @throws IllegalArgumentException if there is no topic, or a topic is empty, longer than
-     *         {@link #MAX_TOPIC_LENGTH} or holds a control character
+     *         {@link #MAX_TOPIC_LENGTH} or holds a control character, or the event's id is empty
      * @throws NullPointerException if a component or a topic is null
      */
     public Update {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(event, "event");
+        if (event.id() != null && event.id().isEmpty()) {
+            // An empty id: line clears the client's last event id, so its next resume would skip the gap.
+            throw new IllegalArgumentException("id must not be empty: leave it out to have the log assign one");
+        }
         Set<String> distinct = new LinkedHashSet<>(topics.size());
         for (String topic : topics) {
             checkTopic(topic);

@@ -47,9 +47,13 @@ final class Watchdog {
         return timer.scheduleAtFixedRate(guarded(task), nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Runs the task once after the delay (at once if it is not positive), unless cancelled before. */
+    /**
+     * Runs the task once after the delay (at once if it is not positive), unless cancelled before.
+     * A delay beyond what a long holds in nanoseconds (about 292 years, a token that expires in
+     * 9999, say) saturates instead of throwing.
+     */
     ScheduledFuture<?> after(Duration delay, Runnable task) {
-        return timer.schedule(guarded(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        return timer.schedule(guarded(task), Math.max(0, TimeUnit.NANOSECONDS.convert(delay)), TimeUnit.NANOSECONDS);
     }
 
     private static Runnable guarded(Runnable task) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,6 +165,30 @@ class BroadcasterTest extends BroadcasterFixture {
         assertThrows(EOFException.class, client::next);
         assertEquals(Broadcaster.DEFAULT_RECONNECT.toMillis(), client.events().retry(), "the retry hint at expiry");
         assertTrue(client.endedCleanly());
+    }
+
+    @Test
+    void aServedInterestExpiringCenturiesAheadIsServedLikeAnyOther() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()));
+        // A token whose exp is 9999-12-31: beyond what a long holds in nanoseconds from now.
+        server.createContext("/far", exchange -> broadcaster.serve(exchange,
+                Interest.topics(java.util.Set.of("t")).until(java.time.Instant.parse("9999-12-31T23:59:59Z"))));
+        RawClient client = open(port, "/far");
+        assertEquals(200, client.status());
+        assertEquals("welcome", client.next().type());
+        broadcaster.publish("t", SseEvent.of("x"));
+        assertEquals(new Event("message", "x", "1"), client.next());
+    }
+
+    @Test
+    void anIdBeyondLatin1ResumesAndComesBackInTheResponseHeaderAsUtf8() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()));
+        broadcaster.publish(Update.of("t", SseEvent.builder().id("日本-1").data("one").build()));
+        broadcaster.publish("t", SseEvent.of("two"));
+        RawClient client = join(port, "?topic=t", "Last-Event-ID: 日本-1");
+        String header = client.header("Last-Event-ID"); // the head's bytes, one char each
+        assertEquals("日本-1", new String(header.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        assertEquals(new Event("message", "two", "2"), client.next());
     }
 
     @Test

@@ -138,6 +138,30 @@ class MemoryLogTest {
     }
 
     @Test
+    void anOwnIdSpelledAsAPositionIsRefusedSoThatAResumeCannotTakeOneForTheOther() {
+        MemoryLog log = MemoryLog.create(100, 1 << 20, 10);
+        append(log, "t", "a");                                            // position 10
+        for (String taken : List.of("10", "11", "12345")) {               // issued, next, later
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> log.append(Update.of("t", SseEvent.builder().id(taken).data("b").build())), taken);
+            assertTrue(e.getMessage().startsWith("id must not be a number this log gives"), e.getMessage());
+        }
+        // Below the first position, or not spelled as a position, a number is the publisher's to use.
+        assertEquals("9", log.append(Update.of("t", SseEvent.builder().id("9").data("b").build())));
+        assertEquals("011", log.append(Update.of("t", SseEvent.builder().id("011").data("c").build())));
+        append(log, "t", "d");                                            // position 13, wire id "13"
+        assertEquals(List.of("c", "d"), after(log, "9", "t"));
+        assertEquals(List.of("b", "c", "d"), after(log, "10", "t"));
+        assertEquals(List.of("d"), after(log, "011", "t"));
+    }
+
+    @Test
+    void anEmptyOwnIdIsRefusedNamingTheField() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Update.of("t", SseEvent.builder().id("").data("x").build()));
+        assertTrue(e.getMessage().startsWith("id must not be empty"), e.getMessage());
+    }
+
+    @Test
     void theTailGetsEveryLaterEntryInOrderAndStartsAtTheEnd() {
         MemoryLog log = log(10, 1 << 20);
         append(log, "t", "before");

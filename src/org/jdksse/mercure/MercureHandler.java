@@ -111,7 +111,7 @@ final class MercureHandler implements HttpHandler {
         }
         TokenVerifier.Claims claims = subscriber(exchange, query, false);
         Interest interest = interest(selectors, claims);
-        String lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+        String lastEventId = Sse.header(exchange, "Last-Event-ID");
         if (lastEventId == null) {
             lastEventId = Form.single(query, "lastEventID");
         }

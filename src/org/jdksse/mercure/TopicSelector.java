@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * RFC 6570 URI template also matches every topic that is one of its expansions.
  *
  * <p>Immutable and safe for use by several threads. The template is compiled once, in
- * {@link #of}; matching runs a regular expression without backtracking blow-ups (every
- * repetition is over a character class or a fixed prefix).
+ * {@link #of}; matching runs a regular expression over a budget of reads, since templates with
+ * several expressions side by side backtrack polynomially.
  *
  * <pre>{@code
  * TopicSelector books = TopicSelector.of("https://example.com/books/{id}");
@@ -58,16 +58,24 @@ public final class TopicSelector {
     }
 
     /**
-     * Says whether any of these selectors matches any of these topics.
+     * Says whether any of these selectors matches any of these topics. The templates' matching
+     * shares one budget of reads for the whole question (see {@link #matches}): a subscriber
+     * may give 64 selectors, and the fan-out asks them about every update. Once it is spent, the
+     * templates left answer no, so costly selectors cost their own subscriber matches, never the
+     * hub its time.
      *
      * @param selectors the selectors
      * @param topics    the topics
      * @return {@code true} if one selector matches one topic
      */
     public static boolean anyMatches(Collection<TopicSelector> selectors, Collection<String> topics) {
+        return anyMatches(selectors, topics, new Budget());
+    }
+
+    static boolean anyMatches(Collection<TopicSelector> selectors, Collection<String> topics, Budget budget) {
         for (TopicSelector selector : selectors) {
             for (String topic : topics) {
-                if (selector.matches(topic)) {
+                if (selector.matches(topic, budget)) {
                     return true;
                 }
             }
@@ -76,12 +84,17 @@ public final class TopicSelector {
     }
 
     /**
-     * Says whether this selector matches the topic.
+     * Says whether this selector matches the topic. A template whose matching would read the
+     * topic's characters more than 100,000 times in all does not match it.
      *
      * @param topic the topic
      * @return {@code true} for {@code *}, the selector's own text, or an expansion of its template
      */
     public boolean matches(String topic) {
+        return matches(topic, new Budget());
+    }
+
+    private boolean matches(String topic, Budget budget) {
         if (isAny() || text.equals(topic)) {
             return true;
         }
@@ -89,7 +102,7 @@ public final class TopicSelector {
             return false;
         }
         try {
-            return template.matcher(new Budget(topic)).matches();
+            return template.matcher(budget.over(topic)).matches();
         } catch (Budget.Exhausted e) {
             return false;
         }
@@ -98,16 +111,24 @@ public final class TopicSelector {
     /**
      * The topic as the regex engine reads it, counting the reads: templates with several
      * expressions side by side ({@code {a}{b}{c}}) backtrack polynomially, and a subscriber's
-     * selector must not stall the fan-out that asks it about every update. A match that needs
-     * more than {@link #LIMIT} reads is no match.
+     * selectors must not stall the fan-out that asks them about every update. A match that needs
+     * more than {@link #LIMIT} reads, counted over every topic it is moved {@link #over}, is no
+     * match. For one thread at a time.
      */
-    private static final class Budget implements CharSequence {
+    static final class Budget implements CharSequence {
         static final int LIMIT = 100_000;
-        private final String text;
+        private String text = "";
         private int reads;
 
-        Budget(String text) {
-            this.text = text;
+        /** Reads this topic from now on, with what is left of the budget. */
+        Budget over(String topic) {
+            this.text = topic;
+            return this;
+        }
+
+        /** Returns the reads spent so far. */
+        int reads() {
+            return reads;
         }
 
         static final class Exhausted extends RuntimeException {

@@ -3,6 +3,7 @@ package org.jdksse.mercure;
 import static org.jdksse.mercure.HubFixture.enc;
 import static org.jdksse.mercure.HubFixture.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import org.jdksse.mercure.HubFixture.Event;
 import org.jdksse.mercure.HubFixture.Stream;
+import org.jdksse.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,21 @@ class MercureHandlerTest {
         }
         try (Stream s = hub.subscribe("topic=" + enc(BOOKS) + "&lastEventID=urn:uuid:b")) {
             assertEquals("urn:uuid:c", s.next().id());
+        }
+    }
+
+    @Test
+    void aNonAsciiIdResumesFromTheHeaderAsFromTheQuery() throws Exception {
+        hub.published(PUBLISHER, "topic", "https://example.com/books/1", "data", "one", "id", "urn:日本:1");
+        hub.published(PUBLISHER, "topic", "https://example.com/books/1", "data", "two", "id", "urn:日本:2");
+        // A browser sends the id it last saw as UTF-8 bytes; RawClient writes its head so.
+        try (RawClient viaHeader = RawClient.get(hub.port, "/.well-known/mercure?topic=" + enc(BOOKS), "Last-Event-ID: urn:日本:1")) {
+            assertEquals(200, viaHeader.status());
+            String text = viaHeader.readUntil("data: two");
+            assertFalse(text.contains("reset"), text);
+        }
+        try (Stream s = hub.subscribe("topic=" + enc(BOOKS) + "&lastEventID=" + enc("urn:日本:1"))) {
+            assertEquals("two", s.next().data());
         }
     }
 

@@ -3,6 +3,7 @@ package org.jdksse.mercure;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,26 @@ class TopicSelectorTest {
         rejects("/{.a}", "/" + ".".repeat(200) + "!");
         rejects("/{?a}", "/?a=" + ",".repeat(200) + "#");
         rejects("/{;a}", "/" + ";a=".repeat(60) + "!");
+    }
+
+    @Test
+    void oneQuestionSpendsOneBudgetHoweverManySelectorsAsk() {
+        String topic = "https://example.com/books/1234567890";
+        TopicSelector.Budget one = new TopicSelector.Budget();
+        assertFalse(TopicSelector.anyMatches(List.of(TopicSelector.of("{+a}{+b}{+c}{+d}{+e}{+f}{+g}{+h}{+i}{+j}!0")),
+                List.of(topic), one));
+        assertTrue(one.reads() > TopicSelector.Budget.LIMIT / 2, "one such selector spends most of a budget: " + one.reads());
+        // A subscriber's 64 of them, asked about every update, spend no more than that one.
+        List<TopicSelector> sixtyFour = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            sixtyFour.add(TopicSelector.of("{+a}{+b}{+c}{+d}{+e}{+f}{+g}{+h}{+i}{+j}!" + i));
+        }
+        TopicSelector.Budget all = new TopicSelector.Budget();
+        assertFalse(TopicSelector.anyMatches(sixtyFour, List.of(topic, topic + "/reviews"), all));
+        assertTrue(all.reads() <= TopicSelector.Budget.LIMIT + 128, "reads for 64 selectors and 2 topics: " + all.reads());
+        // Exact selectors and * still answer once it is spent.
+        sixtyFour.add(TopicSelector.of(topic));
+        assertTrue(TopicSelector.anyMatches(sixtyFour, List.of(topic)));
     }
 
     @Test

@@ -159,6 +159,10 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         if (requestTimeout == 0 && !env.getOrDefault("JDKSSE_REQUEST_TIMEOUT", "").isEmpty()) {
             requestTimeout = number("JDKSSE_REQUEST_TIMEOUT", env.get("JDKSSE_REQUEST_TIMEOUT"), 1, 3600);
         }
+        if (redis != null && history == 0) {
+            throw new UsageException("--history must be at least 1 with --redis: it is the stream's MAXLEN, and hubs read"
+                    + " each other's events from the stream");
+        }
         // A full hub must still have a connection left to answer 503 with.
         if (maxConnections > 0 && maxSubscribers >= maxConnections) {
             throw new UsageException("--max-subscribers (" + maxSubscribers + ") must be below --max-connections ("

@@ -12,6 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Commands implements AutoCloseable {
     private static final int MAX_IDLE = 8;
+    /** How long a connection may sit idle before a write checks that it still answers. */
+    static final Duration STALE = Duration.ofSeconds(1);
 
     private final RedisUri uri;
     private final Duration connectTimeout;
@@ -39,6 +41,13 @@ final class Commands implements AutoCloseable {
      */
     Object call(boolean idempotent, Object... args) throws IOException {
         RespConnection connection = borrow();
+        if (connection != null && !idempotent && connection.idle().compareTo(STALE) > 0 && !connection.answersPing()) {
+            // A write cannot be retried, so it must not go out on a connection that Redis (its
+            // timeout) or a NAT closed while it sat idle: one PING first, then a fresh connection.
+            connection.close();
+            dropIdle();
+            connection = null;
+        }
         boolean reused = connection != null;
         if (connection == null) {
             connection = open();

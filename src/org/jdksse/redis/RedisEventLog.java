@@ -21,7 +21,8 @@ import org.jdksse.Update;
  * <ul>
  *   <li>{@link #append}: {@code XADD key MAXLEN ~ maxLen * fields}; the id is returned only
  *       after Redis accepted the entry. An update with its own id goes through a small script
- *       that refuses an id still in the stream and indexes it for resume, atomically.</li>
+ *       that refuses an id still in the stream and indexes it for resume, atomically; an own
+ *       id spelled as a stream id is refused before, since a resume could not tell the two apart.</li>
  *   <li>{@link #readAfter}: {@code XRANGE}, paged, from the entry after the id up to the
  *       caller's cursor; an id below the stream's first entry is {@link Gap#EXPIRED}, an id it
  *       does not hold {@link Gap#UNKNOWN}.</li>
@@ -97,7 +98,7 @@ public final class RedisEventLog implements EventLog {
      * @param maxLen    the approximate number of entries the stream keeps ({@code MAXLEN ~})
      * @return the log
      * @throws IllegalArgumentException in one line if the URL is not a Redis URL, the key is
-     *         empty or {@code maxLen} is negative
+     *         empty or {@code maxLen} is less than 1
      * @throws NullPointerException if an argument is null
      */
     public static RedisEventLog connect(URI redisUri, String streamKey, int maxLen) {
@@ -138,8 +139,9 @@ public final class RedisEventLog implements EventLog {
         if (streamKey.isEmpty() || streamKey.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("streamKey must be non-empty without control characters");
         }
-        if (maxLen < 0) {
-            throw new IllegalArgumentException("maxLen must not be negative: " + maxLen);
+        if (maxLen < 1) {
+            // MAXLEN ~ 0 trims each entry in the XADD that adds it: no hub's tail would ever read one.
+            throw new IllegalArgumentException("maxLen must be at least 1 (the stream is how hubs hand entries over): " + maxLen);
         }
         RedisEventLog log = new RedisEventLog(uri, streamKey, maxLen);
         try {
@@ -161,6 +163,11 @@ public final class RedisEventLog implements EventLog {
                 args.addAll(List.of("XADD", key, "MAXLEN", "~", maxLen, "*"));
                 args.addAll(fields);
                 return (String) commands.call(false, args.toArray());
+            }
+            StreamId spelled = StreamId.parse(own);
+            if (spelled != null && spelled.toString().equals(own)) {
+                throw new IllegalArgumentException("id must not be spelled as a Redis stream id (<ms>-<seq>): a resume from "
+                        + own + " could not tell it from the stream's own entry");
             }
             // EVAL rather than EVALSHA: Redis caches the compiled script by its digest either way,
             // and a restarted Redis (which forgets scripts) needs no second round trip.

@@ -26,6 +26,8 @@ final class RespConnection implements Closeable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    /** When a command last went out: a connection idle for long may have been closed by Redis ({@code timeout}) or a NAT. */
+    private volatile long lastUsed = System.nanoTime();
 
     private RespConnection(RedisUri uri, Socket socket) throws IOException {
         this.uri = uri;
@@ -94,6 +96,7 @@ final class RespConnection implements Closeable {
      * @throws IOException if the connection failed, timed out or was closed; then it is unusable
      */
     Object call(Object... args) throws IOException {
+        lastUsed = System.nanoTime();
         try {
             out.write(Resp.command(args));
             out.flush();
@@ -121,6 +124,23 @@ final class RespConnection implements Closeable {
             if (!socket.isClosed()) {
                 socket.setSoTimeout((int) readTimeout.toMillis());
             }
+        }
+    }
+
+    /** Returns how long no command has gone out on this connection. */
+    Duration idle() {
+        return Duration.ofNanos(System.nanoTime() - lastUsed);
+    }
+
+    /** Says whether Redis still answers on this connection; an error reply is an answer. */
+    boolean answersPing() {
+        try {
+            call("PING");
+            return true;
+        } catch (Resp.ErrorReply e) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

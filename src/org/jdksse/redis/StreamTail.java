@@ -16,9 +16,9 @@ import org.jdksse.Update;
  *   <li>started: the first cursor is the stream's last generated id now ({@code 0-0} for a new
  *       stream, and also when Redis cannot be reached at start; then the first connection moves the
  *       cursor to the end and reports the skipped entries as lost);</li>
- *   <li>reading: each reply's entries go to the sink and advance the cursor; a full reply means
- *       the reader is behind, so before the next read it checks that nothing after the cursor was
- *       trimmed;</li>
+ *   <li>reading: each reply's entries go to the sink and advance the cursor; after a reply with
+ *       entries, before the next read, it checks that nothing after the cursor was trimmed
+ *       meanwhile (one {@code XINFO STREAM} per batch; an empty reply needs none);</li>
  *   <li>disconnected: the health turns down with the reason, the reader waits with jittered
  *       exponential backoff (50 ms doubling to 2 s) and reconnects; on reconnecting it checks for
  *       trimmed entries and goes on from the cursor (never {@code $});</li>
@@ -50,7 +50,8 @@ final class StreamTail implements Runnable {
     /** entries-added when the cursor's entry was added; -1 when unknown. */
     private long addedAtCursor = -1;
     private boolean cursorKnown;
-    private boolean behind;
+    /** Whether entries arrived since the last check for trimmed ones. */
+    private boolean unchecked;
 
     StreamTail(RedisUri uri, String key, Duration connectTimeout, Duration readTimeout, Health health, EventLog.Sink sink) {
         this.uri = uri;
@@ -104,7 +105,7 @@ final class StreamTail implements Runnable {
                     connectedBefore = true;
                     failures = 0;
                     health.up();
-                } else if (behind) {
+                } else if (unchecked) {
                     catchUp(StreamInfo.read(c::call, key));
                 }
                 read(c);
@@ -133,7 +134,7 @@ final class StreamTail implements Runnable {
         Object reply = c.callBlocking(BLOCK, readTimeout, "XREAD", "COUNT", COUNT, "BLOCK", BLOCK.toMillis(), "STREAMS", key, cursor.toString());
         health.up();
         if (reply == null) {
-            behind = false;
+            unchecked = false;
             health.lag(0);
             return;
         }
@@ -154,13 +155,16 @@ final class StreamTail implements Runnable {
                 deliver(Entry.of(id, update));
             }
         }
-        behind = entries.size() >= COUNT;
-        if (!behind) {
+        // Any batch, not only a full one: the hub may stall between replies (a GC pause, a slow
+        // fan-out) while other hubs add more than the stream keeps, and the next reply would then
+        // start after the trimmed entries without a word. The check before the next read sees it.
+        unchecked = !entries.isEmpty();
+        if (entries.size() < COUNT) {
             health.lag(0);
         }
     }
 
-    /** Checks, after a reconnect or while behind, that nothing after the cursor is gone; reports it when it is. */
+    /** Checks, after a reconnect or a reply with entries, that nothing after the cursor is gone; reports it when it is. */
     private void catchUp(StreamInfo info) {
         if (!cursorKnown) {
             // Redis was down when the tail started: begin at the end, as a start would have.
@@ -196,7 +200,7 @@ final class StreamTail implements Runnable {
     }
 
     private void lost() {
-        behind = false;
+        unchecked = false;
         health.lag(0);
         try {
             sink.lost(cursor.toString());

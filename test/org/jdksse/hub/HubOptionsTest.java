@@ -148,6 +148,9 @@ class HubOptionsTest {
         assertTrue(bad.startsWith("--redis: redis URL must start with redis://"), bad);
         assertFalse(bad.contains("secret"), bad);
         assertTrue(refusal("--redis-stream", "").contains("--redis-stream needs a key"));
+        // --history is the stream's MAXLEN there: 0 would trim each event before any hub read it.
+        assertTrue(refusal("--redis", "redis://h", "--history", "0").startsWith("--history must be at least 1 with --redis"));
+        assertEquals(0, parse("--history", "0").history(), "in memory, 0 keeps no history and still delivers");
     }
 
     @Test

@@ -194,6 +194,11 @@ class RedisEventLogTest {
             assertEquals("urn:uuid:1", one.id());
             assertTrue(StreamId.parse(one.position()) != null, one.position());
             assertEquals(List.of("two"), data(log.readAfter("urn:uuid:1", two, ALL)));
+            // Spelled as a stream id, an own id could be taken for another entry's: refused.
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> log.append(Update.of("t", SseEvent.builder().id(two).data("x").build())));
+            assertTrue(e.getMessage().startsWith("id must not be spelled as a Redis stream id"), e.getMessage());
+            assertEquals("01-0", log.append(Update.of("t", SseEvent.builder().id("01-0").data("three").build())));
         }
     }
 

@@ -20,6 +20,7 @@ public final class Relay implements AutoCloseable {
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean held;
 
     private Relay(int target) throws IOException {
         this.target = target;
@@ -48,6 +49,14 @@ public final class Relay implements AutoCloseable {
         cut = false;
     }
 
+    /**
+     * Holds what the target sends (Redis's replies) until {@code hold(false)}: a slow network, or a
+     * reader that stalls after Redis answered.
+     */
+    public void hold(boolean hold) {
+        held = hold;
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             Socket client;
@@ -65,25 +74,28 @@ public final class Relay implements AutoCloseable {
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 2_000);
                 open.add(client);
                 open.add(upstream);
-                Thread.ofVirtual().start(() -> pipe(client, upstream));
-                Thread.ofVirtual().start(() -> pipe(upstream, client));
+                Thread.ofVirtual().start(() -> pipe(client, upstream, false));
+                Thread.ofVirtual().start(() -> pipe(upstream, client, true));
             } catch (IOException e) {
                 close(client);
             }
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean replies) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                while (replies && held && !cut) {
+                    Thread.sleep(5);
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // Either side went away: close both.
         } finally {
             close(from);

@@ -3,6 +3,9 @@ package org.jdksse.mercure;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
@@ -80,8 +83,28 @@ public final class TopicSelector {
                 }
             }
         }
+        if (budget.reads > Budget.LIMIT) {
+            spent(topics);
+        }
         return false;
     }
+
+    /** Says so in the log, at most once a minute: a spent budget may have cost a subscriber a match. */
+    private static void spent(Collection<String> topics) {
+        SPENT.increment();
+        long now = System.nanoTime();
+        long last = LAST_SPENT_LINE.get();
+        if (now - last >= SPENT_LINE_INTERVAL && LAST_SPENT_LINE.compareAndSet(last, now)) {
+            System.getLogger("org.jdksse.mercure").log(System.Logger.Level.WARNING, "{0} update(s) since the last such line "
+                    + "(at most one a minute) ran out of a subscriber''s budget of " + Budget.LIMIT + " reads for matching "
+                    + "its URI templates, and did not match them; the latest had the topics {1}",
+                    SPENT.sumThenReset(), Json.quote(String.join(" ", topics)));
+        }
+    }
+
+    private static final long SPENT_LINE_INTERVAL = TimeUnit.MINUTES.toNanos(1);
+    private static final LongAdder SPENT = new LongAdder();
+    private static final AtomicLong LAST_SPENT_LINE = new AtomicLong(System.nanoTime() - SPENT_LINE_INTERVAL);
 
     /**
      * Says whether this selector matches the topic. A template whose matching would read the

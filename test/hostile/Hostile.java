@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The hostile-client suite: runs the scenarios of issue 14 against a running hub (loopback only,
- * bounded in time and count) and prints each scenario's figures and a last line
- * {@code hostile: N passed, N failed}.
+ * The hostile-client suite: runs the scenarios of issue 14, and a seventh (costly topic
+ * selectors), against a running hub (loopback only, bounded in time and count) and prints each
+ * scenario's figures and a last line {@code hostile: N passed, N failed}.
  *
  * <p>Usage: {@code java hostile.Hostile PORT PID REQUEST_TIMEOUT_SECONDS [SCENARIOS]}, where
  * SCENARIOS is a comma-separated list such as {@code 1,3} (default: all). test/hostile/run
@@ -38,7 +38,7 @@ public final class Hostile {
         Wire.port = Integer.parseInt(args[0]);
         Wire.pid = Long.parseLong(args[1]);
         Attacks.requestSeconds = Integer.parseInt(args[2]);
-        List<String> wanted = args.length > 3 ? List.of(args[3].split(",")) : List.of("1", "2", "3", "4", "5", "6");
+        List<String> wanted = args.length > 3 ? List.of(args[3].split(",")) : List.of("1", "2", "3", "4", "5", "6", "7");
 
         Watchers watchers = Watchers.start(WATCHERS);
         Thread.sleep(1000);
@@ -61,6 +61,7 @@ public final class Hostile {
                     case "4" -> Requests.malformed();
                     case "5" -> Crowds.nonReaders();
                     case "6" -> Crowds.reconnectStorm();
+                    case "7" -> Selectors.costlyTemplates();
                     default -> new Outcome(false, "no scenario " + n);
                 };
             } catch (Exception e) {

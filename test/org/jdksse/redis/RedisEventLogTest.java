@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
@@ -26,26 +25,11 @@ import org.jdksse.EventLog.Gap;
 import org.jdksse.EventLog.Replay;
 import org.jdksse.SseEvent;
 import org.jdksse.Update;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /** The Redis log against a real redis-server that the test starts on a free loopback port. */
-class RedisEventLogTest {
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+class RedisEventLogTest extends RedisFixture {
 
     /** A sink that records, for tests to take from with a deadline. */
     static final class Recorder implements EventLog.Sink {

@@ -10,8 +10,6 @@ import java.time.Duration;
 import org.jdksse.SseEvent;
 import org.jdksse.Update;
 import org.jdksse.testing.Await;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -22,20 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * a stream too short to carry anything.
  */
 @Timeout(60)
-class RedisFaultsTest {
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+class RedisFaultsTest extends RedisFixture {
 
     private static String stream(TestInfo info) {
         return "faults:" + info.getTestMethod().orElseThrow().getName();

@@ -3,6 +3,7 @@ package org.jdksse.hub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jdksse.mercure.MercureOptions;
 
@@ -77,8 +78,8 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     }
 
     /**
-     * Parses the flags; the environment supplies {@code JDKSSE_PUBLISH_TOKEN}, {@code
-     * JDKSSE_MAX_CONNECTIONS} and {@code JDKSSE_REQUEST_TIMEOUT} when the flag is absent.
+     * Parses the flags; the environment supplies {@code JDKSSE_<NAME>} for each flag the command
+     * line does not give ({@code JDKSSE_CORS_ORIGIN} may hold several origins, comma-separated).
      */
     static HubOptions parse(String[] args, Map<String, String> env) throws UsageException, HelpRequested {
         String host = "127.0.0.1";
@@ -141,10 +142,37 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 default -> mercure.set(name, value);
             }
         }
+        // Every flag is also JDKSSE_<NAME> (DESIGN.md); the command line wins.
+        String envValue = fromEnv(env, seen, "--host");
+        if (envValue != null) {
+            host = nonEmpty("JDKSSE_HOST", envValue);
+        }
+        envValue = fromEnv(env, seen, "--port");
+        if (envValue != null) {
+            port = number("JDKSSE_PORT", envValue, 0, 65535);
+        }
+        envValue = fromEnv(env, seen, "--history");
+        if (envValue != null) {
+            history = number("JDKSSE_HISTORY", envValue, 0, 10_000_000);
+        }
+        envValue = fromEnv(env, seen, "--heartbeat");
+        if (envValue != null) {
+            heartbeat = Duration.ofSeconds(number("JDKSSE_HEARTBEAT", envValue, 0, 86_400));
+        }
+        envValue = fromEnv(env, seen, "--max-subscribers");
+        if (envValue != null) {
+            maxSubscribers = number("JDKSSE_MAX_SUBSCRIBERS", envValue, 1, Integer.MAX_VALUE);
+        }
+        envValue = fromEnv(env, seen, "--cors-origin");
+        if (envValue != null) {
+            for (String origin : envValue.split(",")) { // one variable, so several origins comma-separated
+                origins.add(origin(origin.strip()));
+            }
+        }
         if (token == null) {
-            String fromEnv = env.get("JDKSSE_PUBLISH_TOKEN");
-            if (fromEnv != null && !fromEnv.isEmpty()) {
-                token = token("JDKSSE_PUBLISH_TOKEN", fromEnv);
+            envValue = env.get("JDKSSE_PUBLISH_TOKEN");
+            if (envValue != null && !envValue.isEmpty()) {
+                token = token("JDKSSE_PUBLISH_TOKEN", envValue);
             }
         }
         if (redis == null && env.get("JDKSSE_REDIS") != null && !env.get("JDKSSE_REDIS").isEmpty()) {
@@ -170,6 +198,15 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         }
         return new HubOptions(host, port, history, heartbeat, maxSubscribers, List.copyOf(origins), token,
                 mercure.build(env), redis, redisStream == null ? "jdksse" : redisStream, maxConnections, requestTimeout);
+    }
+
+    /** Returns {@code JDKSSE_<FLAG>}'s value when the command line does not give the flag, else null. */
+    private static String fromEnv(Map<String, String> env, List<String> seen, String flag) {
+        if (seen.contains(flag)) {
+            return null;
+        }
+        String value = env.get("JDKSSE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_'));
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static boolean isKnown(String name) {

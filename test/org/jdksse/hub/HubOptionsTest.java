@@ -154,6 +154,26 @@ class HubOptionsTest {
     }
 
     @Test
+    void everyFlagIsAlsoAnEnvironmentVariableAndTheCommandLineWins() throws Exception {
+        Map<String, String> env = Map.of("JDKSSE_HOST", "0.0.0.0", "JDKSSE_PORT", "9000", "JDKSSE_HISTORY", "50",
+                "JDKSSE_HEARTBEAT", "5", "JDKSSE_MAX_SUBSCRIBERS", "10",
+                "JDKSSE_CORS_ORIGIN", "https://a.example, https://b.example");
+        HubOptions o = HubOptions.parse(new String[0], env);
+        assertEquals("0.0.0.0", o.host());
+        assertEquals(9000, o.port());
+        assertEquals(50, o.history());
+        assertEquals(Duration.ofSeconds(5), o.heartbeat());
+        assertEquals(10, o.maxSubscribers());
+        assertEquals(List.of("https://a.example", "https://b.example"), o.corsOrigins());
+        HubOptions flags = HubOptions.parse(new String[] {"--port", "9001", "--cors-origin", "https://c.example"}, env);
+        assertEquals(9001, flags.port());
+        assertEquals(List.of("https://c.example"), flags.corsOrigins());
+        String bad = assertThrows(HubOptions.UsageException.class,
+                () -> HubOptions.parse(new String[0], Map.of("JDKSSE_PORT", "eighty"))).getMessage();
+        assertTrue(bad.startsWith("JDKSSE_PORT needs a whole number"), bad);
+    }
+
+    @Test
     void connectionCapAndRequestTimeoutComeFromFlagsOrTheEnvironment() throws Exception {
         HubOptions flags = parse("--max-connections", "5000", "--request-timeout", "30");
         assertEquals(5000, flags.maxConnections());

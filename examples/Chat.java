@@ -74,6 +74,7 @@ public class Chat {
             <script>
             const $ = id => document.getElementById(id);
             let me = null;
+            const mine = new Set(); // every id this page has had: a reconnect gets a new one, and replays what it sent
             function show(text) { // text, never markup: a message cannot inject HTML
               const line = document.createElement('p');
               line.className = 'message';
@@ -81,8 +82,11 @@ public class Chat {
               $('messages').append(line);
             }
             const chat = new EventSource('/chat');
-            chat.addEventListener('user', event => $('me').textContent = me = event.data);
-            chat.onmessage = event => show(event.data);
+            chat.addEventListener('user', event => { mine.add(event.data); $('me').textContent = me = event.data; });
+            chat.onmessage = event => { // shown already as <You>: when it was sent
+              const from = /^<User#(\\d+)>: /.exec(event.data);
+              if (!from || !mine.has(from[1])) show(event.data);
+            };
             $('form').onsubmit = event => {
               event.preventDefault();
               const text = $('text').value;

@@ -113,7 +113,8 @@ public class LlmStream {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
                 case '\n' -> out.append("\\n");
-                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                // a surrogate as an escape: a lone one, which a prompt may hold escaped, is valid JSON but not UTF-8
+                default -> out.append(c < 0x20 || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
             }
         }
         return out.append('"').toString();

@@ -314,6 +314,21 @@ class ExamplesTest {
     }
 
     @Test
+    void llmStreamAnswersAPromptHoldingAnEscapedLoneSurrogateToTheEnd() throws Exception {
+        JavaProcess llm = started("LlmStream");
+        try (RawClient answer = RawClient.send(llm.port(), "POST", "/v1/chat/completions",
+                String.format(QUESTION, true, "hi \\ud800 there").getBytes(StandardCharsets.UTF_8), "Content-Type: application/json")) {
+            assertEquals(200, answer.status());
+            StringBuilder streamed = new StringBuilder();
+            for (Event frame; !(frame = answer.next()).data().equals("[DONE]"); ) {
+                Object content = message(Json.object(frame.data()), "delta").get("content");
+                streamed.append(content == null ? "" : (String) content);
+            }
+            assertTrue(streamed.toString().startsWith("You asked \"hi \ud800 there\""), streamed.toString());
+        }
+    }
+
+    @Test
     void llmStreamStopsGeneratingAsSoonAsTheClientDisconnects() throws Exception {
         JavaProcess llm = started("LlmStream");
         try (RawClient answer = RawClient.send(llm.port(), "POST", "/v1/chat/completions",

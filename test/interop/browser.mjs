@@ -312,6 +312,38 @@ async function chatMarkupIsText() {
   return `${evil.length} messages with img/script/a/b markup shown verbatim as text on the other page; no element created, no script ran on either page`;
 }
 
+// The sender is left out of live delivery only: the log keeps its message, so a reconnecting page
+// is sent it again, under the user id the page had before. The page must not show it twice.
+async function chatReconnectShowsOwnMessageOnce() {
+  const chat = new URL(env('CHAT_URL'));
+  const proxy = cuttableProxy(Number(chat.port));
+  const origin = `http://127.0.0.1:${await proxy.listen()}`;
+  const page = await newPage();
+  try {
+    await page.goto(origin + '/');
+    const first = await waitFor(() => page.$eval('#me', (e) => e.textContent), 10_000, 'the page shows its user id');
+    const stamp = Date.now();
+    // Another user's message first, so that the page's last event id is the one before its own message.
+    await fetch(`${chat.origin}/chat/${Number(first) + 100000}`, { method: 'POST', body: `before ${stamp}` });
+    await waitFor(async () => (await messages(page)).some((m) => m.endsWith(`before ${stamp}`)), 5000, 'the other user\'s message');
+    await page.fill('#text', `mine ${stamp}`);
+    await page.click('#send');
+    await sleep(500);
+    proxy.end(); // the stream ends; EventSource reconnects with Last-Event-ID and is sent the page's own message
+    const second = await waitFor(async () => { const id = await page.$eval('#me', (e) => e.textContent); return id !== first && id; },
+      15_000, 'the page reconnected (a new user id)');
+    await sleep(500);
+    const resumed = proxy.requests.filter((r) => r.lastEventId !== null).length;
+    if (!resumed) throw new Error('the page reconnected without Last-Event-ID, so nothing was replayed: the check proves nothing');
+    const mine = (await messages(page)).filter((m) => m.endsWith(`mine ${stamp}`));
+    if (mine.length !== 1) throw new Error(`the page shows its own message ${mine.length} times: ${JSON.stringify(mine)}`);
+    return `User#${first} reconnected as User#${second} with Last-Event-ID; its own message, replayed under User#${first}, is shown once`;
+  } finally {
+    await page.close();
+    proxy.close();
+  }
+}
+
 /** Starts a hub of its own (java -jar JAR --port P) and resolves once it answers /healthz. */
 async function startHub(port) {
   const proc = spawn(env('JAVA'), ['-jar', env('JAR'), '--port', String(port), '--heartbeat', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -376,6 +408,7 @@ async function resetAfterHubRestart() {
 await runChecks([
   { name: 'browser: two chat pages exchange messages', fn: chatExchange, timeoutMs: 40_000 },
   { name: 'browser: chat shows HTML from a message as text, never as markup', fn: chatMarkupIsText, timeoutMs: 30_000 },
+  { name: 'browser: a chat page that reconnects shows its own message once', fn: chatReconnectShowsOwnMessageOnce, timeoutMs: 40_000 },
   { name: 'browser: hub console subscribes and shows published events', fn: consoleShowsPublishedEvents, timeoutMs: 40_000 },
   { name: 'browser: stocks page table updates from price events', fn: stocksTableUpdates, timeoutMs: 40_000 },
   { name: 'browser: LLM page shows the answer appearing token by token', fn: llmAnswerAppears, timeoutMs: 60_000 },

@@ -94,6 +94,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         int maxConnections = 0;
         int requestTimeout = 0;
         List<String> seen = new ArrayList<>();
+        List<Setting> settings = new ArrayList<>();
         MercureFlags mercure = new MercureFlags();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -127,7 +128,23 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 throw new UsageException(name + " given twice");
             }
             seen.add(name);
-            switch (name) {
+            settings.add(new Setting(name, value, name));
+        }
+        // Every flag is also JDKSSE_<NAME> (DESIGN.md); the command line wins. Mercure's are read by mercure.build.
+        for (String flag : HUB_FLAGS) {
+            String variable = "JDKSSE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+            String value = env.get(variable);
+            if (!seen.contains(flag) && value != null && !value.isEmpty()) {
+                // One variable, so several origins come comma-separated.
+                for (String part : flag.equals("--cors-origin") ? value.split(",") : new String[] {value}) {
+                    settings.add(new Setting(flag, part.strip(), variable));
+                }
+            }
+        }
+        for (Setting setting : settings) {
+            String name = setting.source();
+            String value = setting.value();
+            switch (setting.flag()) {
                 case "--host" -> host = nonEmpty(name, value);
                 case "--port" -> port = number(name, value, 0, 65535);
                 case "--history" -> history = number(name, value, 0, 10_000_000);
@@ -142,51 +159,6 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 default -> mercure.set(name, value);
             }
         }
-        // Every flag is also JDKSSE_<NAME> (DESIGN.md); the command line wins.
-        String envValue = fromEnv(env, seen, "--host");
-        if (envValue != null) {
-            host = nonEmpty("JDKSSE_HOST", envValue);
-        }
-        envValue = fromEnv(env, seen, "--port");
-        if (envValue != null) {
-            port = number("JDKSSE_PORT", envValue, 0, 65535);
-        }
-        envValue = fromEnv(env, seen, "--history");
-        if (envValue != null) {
-            history = number("JDKSSE_HISTORY", envValue, 0, 10_000_000);
-        }
-        envValue = fromEnv(env, seen, "--heartbeat");
-        if (envValue != null) {
-            heartbeat = Duration.ofSeconds(number("JDKSSE_HEARTBEAT", envValue, 0, 86_400));
-        }
-        envValue = fromEnv(env, seen, "--max-subscribers");
-        if (envValue != null) {
-            maxSubscribers = number("JDKSSE_MAX_SUBSCRIBERS", envValue, 1, Integer.MAX_VALUE);
-        }
-        envValue = fromEnv(env, seen, "--cors-origin");
-        if (envValue != null) {
-            for (String origin : envValue.split(",")) { // one variable, so several origins comma-separated
-                origins.add(origin(origin.strip()));
-            }
-        }
-        if (token == null) {
-            envValue = env.get("JDKSSE_PUBLISH_TOKEN");
-            if (envValue != null && !envValue.isEmpty()) {
-                token = token("JDKSSE_PUBLISH_TOKEN", envValue);
-            }
-        }
-        if (redis == null && env.get("JDKSSE_REDIS") != null && !env.get("JDKSSE_REDIS").isEmpty()) {
-            redis = redisUrl("JDKSSE_REDIS", env.get("JDKSSE_REDIS"));
-        }
-        if (redisStream == null && env.get("JDKSSE_REDIS_STREAM") != null && !env.get("JDKSSE_REDIS_STREAM").isEmpty()) {
-            redisStream = streamKey("JDKSSE_REDIS_STREAM", env.get("JDKSSE_REDIS_STREAM"));
-        }
-        if (maxConnections == 0 && !env.getOrDefault("JDKSSE_MAX_CONNECTIONS", "").isEmpty()) {
-            maxConnections = number("JDKSSE_MAX_CONNECTIONS", env.get("JDKSSE_MAX_CONNECTIONS"), 1, Integer.MAX_VALUE);
-        }
-        if (requestTimeout == 0 && !env.getOrDefault("JDKSSE_REQUEST_TIMEOUT", "").isEmpty()) {
-            requestTimeout = number("JDKSSE_REQUEST_TIMEOUT", env.get("JDKSSE_REQUEST_TIMEOUT"), 1, 3600);
-        }
         if (redis != null && history == 0) {
             throw new UsageException("--history must be at least 1 with --redis: it is the stream's MAXLEN, and hubs read"
                     + " each other's events from the stream");
@@ -200,21 +172,17 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 mercure.build(env), redis, redisStream == null ? "jdksse" : redisStream, maxConnections, requestTimeout);
     }
 
-    /** Returns {@code JDKSSE_<FLAG>}'s value when the command line does not give the flag, else null. */
-    private static String fromEnv(Map<String, String> env, List<String> seen, String flag) {
-        if (seen.contains(flag)) {
-            return null;
-        }
-        String value = env.get("JDKSSE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_'));
-        return value == null || value.isEmpty() ? null : value;
+    /** The hub's own flags (not Mercure's), in the order their variables are read. */
+    private static final List<String> HUB_FLAGS = List.of("--host", "--port", "--history", "--heartbeat",
+            "--max-subscribers", "--cors-origin", "--publish-token", "--redis", "--redis-stream", "--max-connections",
+            "--request-timeout");
+
+    /** A flag's value, from the command line or the environment, and the name to give in an error. */
+    private record Setting(String flag, String value, String source) {
     }
 
     private static boolean isKnown(String name) {
-        return switch (name) {
-            case "--host", "--port", "--history", "--heartbeat", "--max-subscribers", "--cors-origin",
-                 "--publish-token", "--redis", "--redis-stream", "--max-connections", "--request-timeout" -> true;
-            default -> MercureFlags.isKnown(name);
-        };
+        return HUB_FLAGS.contains(name) || MercureFlags.isKnown(name);
     }
 
     private static String nonEmpty(String name, String value) throws UsageException {

@@ -64,8 +64,8 @@ public final class TopicSelector {
      * Says whether any of these selectors matches any of these topics. The templates' matching
      * shares one budget of reads for the whole question (see {@link #matches}): a subscriber
      * may give 64 selectors, and the fan-out asks them about every update. Once it is spent, the
-     * templates left answer no, so costly selectors cost their own subscriber matches, never the
-     * hub its time.
+     * templates left answer no: costly selectors cost their own subscriber matches, and the hub
+     * one budget per update at most.
      *
      * @param selectors the selectors
      * @param topics    the topics

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Summarizes the cluster benchmark's rows: per configuration the median of each round with its
  * spread (min to max), and the ratio cluster / memory of each round (rounds interleave A B, so a
- * ratio compares neighbours in time), as a median with its spread.
+ * ratio compares neighbours in time), as a median with its spread; with a {@code cluster-base}
+ * configuration (an older build), also its ratio to memory and cluster / cluster-base.
  *
  * <pre>java -cp build/bench-cluster ClusterReport rows.csv results.md "machine line"</pre>
  */
@@ -37,27 +38,36 @@ public final class ClusterReport {
             md.append(" | ").append((long) sum(values(e.getValue().values(), head.indexOf("lost"))));
             md.append(" | ").append((long) sum(values(e.getValue().values(), head.indexOf("dups")))).append(" |\n");
         }
-        Map<String, String[]> a = byLabel.get("memory");
-        Map<String, String[]> b = byLabel.get("cluster");
-        if (a != null && b != null) {
-            md.append("\nRatios cluster / memory, per round, median (min to max):\n\n| metric | ratio |\n|---|---|\n");
-            for (String m : metrics) {
-                int col = head.indexOf(m);
-                List<Double> ratios = new ArrayList<>();
-                for (var round : a.keySet()) {
-                    if (b.containsKey(round)) {
-                        double x = Double.parseDouble(a.get(round)[col]);
-                        double y = Double.parseDouble(b.get(round)[col]);
-                        if (x > 0) {
-                            ratios.add(y / x);
-                        }
-                    }
-                }
-                md.append("| ").append(m).append(" | ").append(summary(ratios)).append(" |\n");
-            }
-        }
+        ratios(md, byLabel, head, metrics, "cluster", "memory");
+        ratios(md, byLabel, head, metrics, "cluster-base", "memory");
+        ratios(md, byLabel, head, metrics, "cluster", "cluster-base");
         Files.writeString(Path.of(args[1]), md.toString());
         System.out.print(md);
+    }
+
+    /** Appends the ratio y / x of each round that has both, per metric, when both configurations ran. */
+    private static void ratios(StringBuilder md, Map<String, Map<String, String[]>> byLabel, List<String> head,
+                               String[] metrics, String y, String x) {
+        Map<String, String[]> a = byLabel.get(x);
+        Map<String, String[]> b = byLabel.get(y);
+        if (a == null || b == null) {
+            return;
+        }
+        md.append("\nRatios ").append(y).append(" / ").append(x)
+                .append(", per round, median (min to max):\n\n| metric | ratio |\n|---|---|\n");
+        for (String m : metrics) {
+            int col = head.indexOf(m);
+            List<Double> ratios = new ArrayList<>();
+            for (var round : a.keySet()) {
+                if (b.containsKey(round)) {
+                    double denominator = Double.parseDouble(a.get(round)[col]);
+                    if (denominator > 0) {
+                        ratios.add(Double.parseDouble(b.get(round)[col]) / denominator);
+                    }
+                }
+            }
+            md.append("| ").append(m).append(" | ").append(summary(ratios)).append(" |\n");
+        }
     }
 
     private static List<Double> values(Iterable<String[]> rows, int col) {

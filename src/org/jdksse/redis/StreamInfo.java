@@ -15,13 +15,26 @@ record StreamInfo(long length, StreamId first, StreamId lastGenerated, long entr
     /** Reads it with this command runner; a missing key is {@link #ABSENT}. */
     static StreamInfo read(Caller caller, String key) throws IOException {
         try {
-            return parse(caller.call("XINFO", "STREAM", key));
+            return parse(caller.call(command(key)));
         } catch (Resp.ErrorReply e) {
+            return of(e);
+        }
+    }
+
+    /** Returns the command that asks for it. */
+    static Object[] command(String key) {
+        return new Object[] {"XINFO", "STREAM", key};
+    }
+
+    /** Reads it from a reply to {@link #command}, which may be an error: a missing key is {@link #ABSENT}. */
+    static StreamInfo of(Object reply) throws IOException {
+        if (reply instanceof Resp.ErrorReply e) {
             if (e.getMessage().contains("no such key")) {
                 return ABSENT;
             }
-            throw e;
+            throw new Resp.ErrorReply(e.getMessage());
         }
+        return parse(reply);
     }
 
     /** Runs one command; lets the reader's own connection and the pool share {@link #read}. */

@@ -17,8 +17,9 @@ import org.jdksse.Update;
  *       stream, and also when Redis cannot be reached at start; then the first connection moves the
  *       cursor to the end and reports the skipped entries as lost);</li>
  *   <li>reading: each reply's entries go to the sink and advance the cursor; after a reply with
- *       entries, before the next read, it checks that nothing after the cursor was trimmed
- *       meanwhile (one {@code XINFO STREAM} per batch; an empty reply needs none);</li>
+ *       entries, it checks that nothing after the cursor was trimmed meanwhile (one
+ *       {@code XINFO STREAM} per batch, sent with the next read in one write; an empty reply
+ *       needs none);</li>
  *   <li>disconnected: the health turns down with the reason, the reader waits with jittered
  *       exponential backoff (50 ms doubling to 2 s) and reconnects; on reconnecting it checks for
  *       trimmed entries and goes on from the cursor (never {@code $});</li>
@@ -105,8 +106,6 @@ final class StreamTail implements Runnable {
                     connectedBefore = true;
                     failures = 0;
                     health.up();
-                } else if (unchecked) {
-                    catchUp(StreamInfo.read(c::call, key));
                 }
                 read(c);
             } catch (IOException | RuntimeException e) {
@@ -129,9 +128,23 @@ final class StreamTail implements Runnable {
         }
     }
 
-    /** Reads one reply (or the block's timeout) and hands its entries to the sink. */
+    /**
+     * Reads one reply (or the block's timeout) and hands its entries to the sink. After a reply with
+     * entries, the check for trimmed ones goes out with the next read, in the same write: one round
+     * trip for both, and Redis runs the read right after the check.
+     */
     private void read(RespConnection c) throws IOException {
-        Object reply = c.callBlocking(BLOCK, readTimeout, "XREAD", "COUNT", COUNT, "BLOCK", BLOCK.toMillis(), "STREAMS", key, cursor.toString());
+        Object[] xread = {"XREAD", "COUNT", COUNT, "BLOCK", BLOCK.toMillis(), "STREAMS", key, cursor.toString()};
+        StreamId from = cursor;
+        Object reply;
+        if (unchecked) {
+            List<Object> replies = c.callBlocking(BLOCK, readTimeout, StreamInfo.command(key), xread);
+            // A lost() here moves the cursor past what this read returns up to the stream's end then.
+            catchUp(StreamInfo.of(replies.get(0)));
+            reply = replies.get(1);
+        } else {
+            reply = c.callBlocking(BLOCK, readTimeout, xread);
+        }
         health.up();
         if (reply == null) {
             unchecked = false;
@@ -143,8 +156,12 @@ final class StreamTail implements Runnable {
             List<?> pair = (List<?>) item;
             String id = (String) pair.get(0);
             StreamId position = StreamId.parse(id);
-            if (position == null || position.compareTo(cursor) <= 0) {
-                throw new IOException("redis sent an entry id out of order: " + id + " after " + cursor);
+            if (position == null || position.compareTo(from) <= 0) {
+                throw new IOException("redis sent an entry id out of order: " + id + " after " + from);
+            }
+            from = position;
+            if (position.compareTo(cursor) <= 0) {
+                continue; // reported lost by the check sent with this read
             }
             Update update = pair.get(1) instanceof List<?> fields ? Fields.parse(fields) : null;
             cursor = position;

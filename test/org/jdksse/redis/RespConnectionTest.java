@@ -134,6 +134,26 @@ class RespConnectionTest {
     }
 
     @Test
+    void aPipelineGoesOutInOrderAndReturnsTheFirstErrorAsAValue() throws IOException {
+        try (FakeRedis fake = FakeRedis.answering(c -> FakeRedis.Answer.of(switch (c.get(0)) {
+                    case "FIRST" -> "-ERR no such key\r\n";
+                    case "NIL" -> "*-1\r\n";
+                    default -> "-ERR the blocking one failed\r\n";
+                }));
+                RespConnection c = RespConnection.open(fake.uri(), CONNECT, READ)) {
+            List<Object> replies = c.callBlocking(Duration.ofMillis(10), READ, new Object[] {"FIRST", "a"}, "NIL", "b");
+            assertEquals("ERR no such key", assertInstanceOf(Resp.ErrorReply.class, replies.get(0)).getMessage());
+            assertNull(replies.get(1));
+            assertEquals(List.of(List.of("FIRST", "a"), List.of("NIL", "b")), fake.commands);
+            // An error answering the blocking command is thrown, and the connection stays usable.
+            Resp.ErrorReply e = assertThrows(Resp.ErrorReply.class,
+                    () -> c.callBlocking(Duration.ofMillis(10), READ, new Object[] {"FIRST"}, "OTHER"));
+            assertEquals("ERR the blocking one failed", e.getMessage());
+            assertNull(c.callBlocking(Duration.ofMillis(10), READ, "NIL"));
+        }
+    }
+
+    @Test
     void aWrongPasswordIsOneLineThatDoesNotRepeatThePassword() throws IOException {
         try (FakeRedis fake = FakeRedis.answering(c -> FakeRedis.Answer.of("-WRONGPASS invalid username-password pair or user is disabled.\r\n"))) {
             RedisUri uri = new RedisUri("127.0.0.1", fake.uri().port(), null, "hunter2", 0);

@@ -226,6 +226,39 @@ public final class Sse {
     }
 
     /**
+     * Returns the origin of the web page that sent this request when it is not the server's own,
+     * as the browser states it: the {@code Origin} header, or the scheme and authority of the
+     * {@code Referer} without one. A page's origin is the server's own when its authority is the
+     * request's {@code Host}. Browsers send {@code Origin} with every {@code POST}, and a page on
+     * another site can make one to any server its visitor reaches, this machine's included; so a
+     * server that trusts a client for its address or its cookie must refuse requests for which
+     * this is not null (or comes from an origin it opted into).
+     *
+     * @param exchange the exchange
+     * @return the other page's origin ({@code "null"} for a page without one, such as a sandboxed
+     *         frame); {@code null} for the server's own pages and for a request that names no page,
+     *         as a command-line client's does
+     */
+    public static String crossOrigin(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String source = origin == null || origin.strip().equals("null") ? exchange.getRequestHeaders().getFirst("Referer") : origin;
+        if (source == null) {
+            return origin == null ? null : "null";
+        }
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        URI page;
+        try {
+            page = URI.create(source.strip());
+        } catch (IllegalArgumentException e) {
+            return "null"; // not a URL: no origin this server could have
+        }
+        if (host != null && page.getRawAuthority() != null && page.getRawAuthority().equalsIgnoreCase(host.strip())) {
+            return null;
+        }
+        return origin != null ? origin.strip() : page.getScheme() + "://" + page.getRawAuthority();
+    }
+
+    /**
      * Decodes an {@code application/x-www-form-urlencoded} body as {@link #query} decodes a query
      * string, with the same rule for a malformed field.
      *

@@ -66,7 +66,7 @@ final class Hub {
             builder.maxSubscribers(options.maxSubscribers());
         }
         this.broadcaster = builder.build();
-        this.publisher = new Publisher(broadcaster, options.publishToken());
+        this.publisher = new Publisher(broadcaster, options.publishToken(), options.corsOrigins());
         this.subscribe = broadcaster.handler();
         this.mercure = Mercure.handler(broadcaster, options.mercure());
     }

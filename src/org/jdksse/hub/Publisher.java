@@ -7,9 +7,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jdksse.Broadcaster;
 import org.jdksse.Sse;
 import org.jdksse.SseEvent;
@@ -26,9 +28,13 @@ final class Publisher {
     /** The token's SHA-256, or null when publishing is for loopback clients only. */
     private final byte[] tokenDigest;
 
-    Publisher(Broadcaster broadcaster, String token) {
+    /** The origins whose pages may publish without a token (--cors-origin), or {@code *} for any. */
+    private final Set<String> pageOrigins;
+
+    Publisher(Broadcaster broadcaster, String token, Collection<String> pageOrigins) {
         this.broadcaster = broadcaster;
         this.tokenDigest = token == null ? null : sha256(token);
+        this.pageOrigins = Set.copyOf(pageOrigins);
     }
 
     /** A request that must be refused: a status and a one-line reason. */
@@ -81,6 +87,13 @@ final class Publisher {
             // Without a token anyone who can reach the port could publish, so only this machine may.
             if (remote == null || remote.getAddress() == null || !remote.getAddress().isLoopbackAddress()) {
                 throw new Refusal(403, "publishing is open to loopback clients only; start the hub with --publish-token");
+            }
+            // A page from any site can post to this machine through its visitor's browser: only
+            // the hub's own pages and those of the origins it opted into may.
+            String page = Sse.crossOrigin(exchange);
+            if (page != null && !pageOrigins.contains(page) && !pageOrigins.contains("*")) {
+                throw new Refusal(403, "a page from " + page + " may not publish without a token; "
+                        + "start the hub with --publish-token, or --cors-origin for that origin");
             }
             return;
         }

@@ -2,10 +2,10 @@ package org.jdksse.mercure;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jdksse.Sse;
 
 /**
  * Finds and checks the token of a request, in the protocol's order: the {@code Authorization}
@@ -79,20 +79,8 @@ final class Auth {
      * could publish with a visitor's cookie (the protocol requires a CSRF defence).
      */
     static void sameOrigin(HttpExchange exchange) throws Refusal {
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        String source = exchange.getRequestHeaders().getFirst("Origin");
-        if (source == null || source.equals("null")) {
-            source = exchange.getRequestHeaders().getFirst("Referer");
-        }
-        String authority = null;
-        if (source != null) {
-            try {
-                authority = URI.create(source.strip()).getRawAuthority();
-            } catch (IllegalArgumentException e) {
-                authority = null;
-            }
-        }
-        if (host == null || authority == null || !authority.equalsIgnoreCase(host.strip())) {
+        boolean namesPage = exchange.getRequestHeaders().containsKey("Origin") || exchange.getRequestHeaders().containsKey("Referer");
+        if (!namesPage || Sse.crossOrigin(exchange) != null) {
             throw new Refusal(403, "a publish authorized by cookie must come from the hub's own origin (Origin or Referer)");
         }
     }

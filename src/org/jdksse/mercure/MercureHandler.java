@@ -169,6 +169,10 @@ final class MercureHandler implements HttpHandler {
             if (!Auth.loopback(exchange)) {
                 throw new Refusal(403, "publishing is open to loopback clients only; give the hub a publisher key");
             }
+            // A page from any site can post to this machine through its visitor's browser.
+            if (Sse.crossOrigin(exchange) != null) {
+                throw new Refusal(403, "a page from another origin may not publish without a JWT; give the hub a publisher key");
+            }
         } else {
             Auth.Presented presented = Auth.find(exchange, query, options.cookie());
             if (presented == null) {

@@ -65,6 +65,32 @@ class PublisherTest {
     }
 
     @Test
+    void aPageFromAnotherOriginMayNotPublishWithoutATokenThoughItsBrowserIsOnLoopback() throws Exception {
+        // Any site's page can post to this machine through its visitor's browser; the browser says
+        // where the page comes from, and only the hub's own pages and the opted-in origins may.
+        Hub hub = start("--cors-origin", "https://app.example");
+        try {
+            for (String[] page : List.of(new String[] {"Origin", "https://evil.example"}, new String[] {"Origin", "null"},
+                    new String[] {"Referer", "https://evil.example/page"}, new String[] {"Origin", "http://127.0.0.1:9"})) {
+                FakeExchange exchange = publishFrom("127.0.0.1").header("Host", "127.0.0.1:8080").header(page[0], page[1]);
+                hub.handler().handle(exchange);
+                assertEquals(403, exchange.status(), page[0] + ": " + page[1]);
+                assertTrue(exchange.body().startsWith("a page from "), exchange.body());
+            }
+            assertEquals(0, hub.broadcaster().stats().published());
+            for (String[] page : List.of(new String[] {"Origin", "http://127.0.0.1:8080"}, new String[] {"Origin", "https://app.example"},
+                    new String[] {"Referer", "http://127.0.0.1:8080/"}, new String[] {"X-None", "a command-line client names no page"})) {
+                FakeExchange exchange = publishFrom("127.0.0.1").header("Host", "127.0.0.1:8080").header(page[0], page[1]);
+                hub.handler().handle(exchange);
+                assertEquals(200, exchange.status(), page[0] + ": " + page[1] + ": " + exchange.body());
+            }
+            assertEquals(4, hub.broadcaster().stats().published());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
     void nonLoopbackPublisherNeedsTheTokenWhenOneIsConfigured() throws Exception {
         Hub hub = start("--publish-token", "s3cret");
         try {

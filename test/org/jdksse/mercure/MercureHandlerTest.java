@@ -287,6 +287,15 @@ class MercureHandlerTest {
              Stream s = open.subscribe("topic=a")) {
             open.published(null, "topic", "a", "data", "from loopback");
             assertEquals("from loopback", s.next().data());
+            // But not a page from another site, which any browser on this machine can post from.
+            HttpResponse<String> page = open.client.send(HttpRequest.newBuilder(open.uri("/.well-known/mercure"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "https://evil.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(form("topic", "a", "data", "forged"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, page.statusCode(), page.body());
+            assertTrue(page.body().startsWith("a page from another origin may not publish"), page.body());
+            open.published(null, "topic", "a", "data", "still from loopback");
+            assertEquals("still from loopback", s.next().data(), "the forged update was never published");
         }
     }
 }

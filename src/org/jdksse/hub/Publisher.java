@@ -15,6 +15,8 @@ import java.util.Set;
 import org.jdksse.Broadcaster;
 import org.jdksse.Sse;
 import org.jdksse.SseEvent;
+import org.jdksse.Update;
+import org.jdksse.mercure.Mercure;
 
 /**
  * {@code POST /events}: checks who may publish, reads a bounded body, validates every field and
@@ -138,12 +140,18 @@ final class Publisher {
             data = body;
         }
         topic = topic == null ? "default" : topic;
+        SseEvent event;
         try {
-            SseEvent event = SseEvent.builder().event(type == null || type.isEmpty() ? null : type).data(data).build();
-            return new Publication(topic, event);
+            Update.checkTopic(topic);
+            event = SseEvent.builder().event(type == null || type.isEmpty() ? null : type).data(data).build();
         } catch (IllegalArgumentException invalid) {
             throw new Refusal(400, invalid.getMessage());
         }
+        if (Mercure.reservedTopic(topic)) {
+            // Mercure subscribers of presence would take such an event for the hub's own.
+            throw new Refusal(403, "topic " + topic + " is in the Mercure hub's own namespace, where only the hub publishes");
+        }
+        return new Publication(topic, event);
     }
 
     private static boolean isForm(String contentType) {

@@ -52,6 +52,20 @@ public final class Mercure {
     }
 
     /**
+     * Says whether a topic addresses the hub's reserved namespace, {@link MercureOptions#WELL_KNOWN_PATH}
+     * and below (whatever the scheme and authority), where only the hub publishes its subscription
+     * events. The Mercure endpoint refuses such topics; a server that also publishes another way,
+     * such as the hub's {@code POST /events}, must refuse them too, or its publishers could forge
+     * subscription events.
+     *
+     * @param topic the topic
+     * @return {@code true} if only the hub may publish to it
+     */
+    public static boolean reservedTopic(String topic) {
+        return Presence.reserved(Objects.requireNonNull(topic, "topic"), MercureOptions.WELL_KNOWN_PATH);
+    }
+
+    /**
      * Returns the value of the discovery header for a hub: {@code <hubUrl>; rel="mercure"}.
      *
      * @param hubUrl the hub's URL, such as {@code https://example.com/.well-known/mercure}

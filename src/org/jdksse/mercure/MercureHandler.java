@@ -197,6 +197,12 @@ final class MercureHandler implements HttpHandler {
             }
         }
         String id;
+        for (String topic : update.topics()) {
+            if (Presence.reserved(topic, options.path())) {
+                throw new Refusal(403, "topic " + Json.quote(Refusal.oneLine(topic)) + " is in the hub's own namespace, "
+                        + options.path() + ", where only the hub publishes (subscription events)");
+            }
+        }
         try {
             id = broadcaster.publish(update);
         } catch (EventLog.DuplicateIdException e) {

@@ -4,8 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,44 @@ final class Presence {
     static boolean isApi(String rawPath, String hubPath) {
         String api = hubPath + "/subscriptions";
         return rawPath.equals(api) || rawPath.startsWith(api + "/");
+    }
+
+    /**
+     * Says whether a topic addresses the hub's own namespace, where only presence publishes: read
+     * as a URL reference against the hub, whatever its scheme and authority, its path is the hub's
+     * path or below it, once escapes of unreserved characters are decoded (as the reference hub
+     * reads it). A publisher could otherwise forge subscription events. Text that is no URL is
+     * read as a path as it is.
+     */
+    static boolean reserved(String topic, String hubPath) {
+        String path;
+        try {
+            path = URI.create("https://hub.invalid" + hubPath).resolve(topic).normalize().getRawPath();
+        } catch (IllegalArgumentException e) {
+            path = topic;
+        }
+        if (path == null) {
+            return false; // opaque, such as urn:isbn:1: no path at all
+        }
+        path = decodeUnreserved(path);
+        return path.equals(hubPath) || path.startsWith(hubPath + "/");
+    }
+
+    private static String decodeUnreserved(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%' && i + 2 < path.length() && HexFormat.isHexDigit(path.charAt(i + 1)) && HexFormat.isHexDigit(path.charAt(i + 2))) {
+                int code = HexFormat.fromHexDigits(path, i + 1, i + 3);
+                if (code < 0x80 && Character.isLetterOrDigit(code) || "-._~".indexOf(code) >= 0) {
+                    out.append((char) code);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     /** Registers a subscriber's selectors and announces each one. */

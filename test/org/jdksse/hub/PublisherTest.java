@@ -91,6 +91,21 @@ class PublisherTest {
     }
 
     @Test
+    void eventsCannotBePublishedIntoTheMercureHubsOwnNamespace() throws Exception {
+        // Mercure subscribers of presence would take them for the hub's subscription events.
+        Hub hub = start();
+        try {
+            FakeExchange exchange = new FakeExchange("POST", "/events?topic=%2F.well-known%2Fmercure%2Fsubscriptions%2Fa%2Fb",
+                    "127.0.0.1", "{\"active\":false}");
+            hub.handler().handle(exchange);
+            assertEquals(403, exchange.status(), exchange.body());
+            assertEquals(0, hub.broadcaster().stats().published());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
     void nonLoopbackPublisherNeedsTheTokenWhenOneIsConfigured() throws Exception {
         Hub hub = start("--publish-token", "s3cret");
         try {

@@ -62,9 +62,26 @@ class PresenceTest {
     }
 
     @Test
+    void aPublisherCannotForgeASubscriptionEventThoughItsTokenCoversEveryTopic() throws Exception {
+        String all = Tokens.hs256("{\"mercure\":{\"publish\":[\"*\"]}}");
+        for (String topic : List.of("/.well-known/mercure/subscriptions/a/urn%3Auuid%3A1", "/.well-known/mercure",
+                "https://example.com/.well-known/mercure/subscriptions/a/b", "/%2Ewell-known/mercure/subscriptions/a/b",
+                "/x/../.well-known/mercure/subscriptions/a/b")) {
+            HttpResponse<String> forged = hub.publish(all, HubFixture.form("topic", "https://example.com/a", "topic", topic,
+                    "data", "{\"active\":false}", "private", "on"));
+            assertEquals(403, forged.statusCode(), topic);
+            assertTrue(forged.body().contains("the hub's own namespace"), forged.body());
+        }
+        for (String topic : List.of("/.well-known/mercurex", "https://example.com/books/1", "urn:isbn:1", "a b")) {
+            assertEquals(200, hub.publish(all, HubFixture.form("topic", topic, "data", "x")).statusCode(), topic);
+            assertTrue(!Presence.reserved(topic, "/.well-known/mercure") && !Mercure.reservedTopic(topic), topic);
+        }
+    }
+
+    @Test
     void aSubscriberComingAndGoingIsAnnouncedAsPrivateSubscriptionEvents() throws Exception {
         String selector = "https://example.com/{selector}";
-        try (Stream anonymous = hub.subscribe("topic=" + enc(EVENTS));
+        try (Stream anonymous = hub.subscribe("topic=" + enc(EVENTS) + "&topic=marker");
              Stream watcher = hub.subscribe("topic=" + enc(EVENTS), "Authorization", "Bearer " + WATCHER)) {
             Stream reader = hub.subscribe("topic=" + enc(selector), "Authorization", "Bearer "
                     + Tokens.hs256("{\"mercure\":{\"subscribe\":[],\"payload\":{\"foo\":\"bar\"}}}"));
@@ -100,7 +117,7 @@ class PresenceTest {
             assertEquals(false, left.get("active"));
             assertEquals(id, left.get("id"));
             // The anonymous subscriber of the same selector saw neither event: its first is a public marker.
-            hub.published(Tokens.hs256(Tokens.claims("[\"*\"]", "[]")), "topic", "/.well-known/mercure/subscriptions/x/y", "data", "marker");
+            hub.published(Tokens.hs256(Tokens.claims("[\"*\"]", "[]")), "topic", "marker", "data", "marker");
             assertEquals("marker", anonymous.next().data());
         }
     }

@@ -32,7 +32,8 @@ final class Handoff {
      * @return the id of the event before the first one the subscriber gets, for its
      *         {@code Last-Event-ID} response header (Mercure's rule): the id it resumes after, or
      *         {@code earliest} for an unknown id or a request for everything, else the cursor's
-     *         id; {@code null} if the broadcaster is closing
+     *         position (which resumes as its entry's id does); {@code null} if the broadcaster
+     *         is closing
      * @throws java.io.UncheckedIOException if the log cannot be read now; the subscriber has
      *         then left its topics
      */
@@ -65,14 +66,16 @@ final class Handoff {
                 }
                 replay = EventLog.Replay.gap(EventLog.Gap.UNKNOWN);
             }
-            byte[] reset = replay.gap() == null ? null : FanOut.resetFrame(at.id(), replay.gap());
+            // The cursor goes out as a position, never as the id its entry's publisher chose: that
+            // entry may be private, and its id (often the resource's IRI) would tell of it.
+            byte[] reset = replay.gap() == null ? null : FanOut.resetFrame(at.position(), replay.gap());
             List<byte[]> frames = new ArrayList<>(replay.entries().size());
             replay.entries().forEach(entry -> frames.add(entry.frame()));
             sub.release(reset, frames);
             if (interest.earliest() || replay.gap() == EventLog.Gap.UNKNOWN) {
                 return "earliest";
             }
-            return resume && replay.gap() == null ? after : at.id();
+            return resume && replay.gap() == null ? after : at.position();
         }
     }
 

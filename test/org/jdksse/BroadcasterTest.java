@@ -153,6 +153,19 @@ class BroadcasterTest extends BroadcasterFixture {
     }
 
     @Test
+    void theCursorAPublicSubscriberIsToldIsAPositionNotTheIdOfAPrivateUpdate() throws Exception {
+        int port = serve(Broadcaster.builder().log(firstIdOne()));
+        broadcaster.publish(Update.of("t", SseEvent.builder().id("https://example.com/users/alice/secret").data("x").build()).asPrivate());
+        RawClient joined = join(port, "?topic=t");
+        assertEquals("1", joined.header("Last-Event-ID"));
+        RawClient unknown = subscribe(port, "?topic=t", "Last-Event-ID: nope");
+        assertEquals(new Event("reset", "unknown", "1"), unknown.next());
+        // The position resumes as the id would: the next event, and nothing private before it.
+        broadcaster.publish("t", SseEvent.of("after"));
+        assertEquals(new Event("message", "after", "2"), join(port, "?topic=t", "Last-Event-ID: 1").next());
+    }
+
+    @Test
     void aServedInterestEndsAtItsExpiryWithAHintAndTheResponseNamesTheCursor() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
         broadcaster.publish("t", SseEvent.of("before"));

@@ -55,7 +55,9 @@ final class Body {
             }
             return refuse(exchange, 413, "the body is over " + maxBytes + " bytes");
         }
-        byte[] buffer = new byte[(int) Math.min(maxBytes + 1L, length >= 0 ? length + 1 : 8192)];
+        // Grown as bytes arrive, never sized by the header alone: a client that declares a
+        // megabyte and sends one byte must not hold a megabyte of heap for the request's timeout.
+        byte[] buffer = new byte[(int) Math.min(maxBytes + 1L, length >= 0 ? Math.min(length + 1, 8192) : 8192)];
         int n = 0;
         for (;;) {
             if (n == buffer.length) {

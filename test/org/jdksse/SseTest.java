@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.jdksse.testing.FakeExchange;
 import org.jdksse.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,20 @@ class SseTest {
 
     private static RawClient post(int port, byte[] body) throws java.io.IOException {
         return RawClient.send(port, "POST", "/echo", body);
+    }
+
+    @Test
+    void aBodyThatDeclaresMoreThanItSendsHoldsNoMoreHeapThanItSent() throws Exception {
+        // One such request per connection: the declared size must not be what the reader reserves.
+        FakeExchange exchange = new FakeExchange("POST", "/", "127.0.0.1", "x").header("Content-Length", "1000000");
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Sse.readText(exchange, 8); // loads and links the reader first
+        exchange = new FakeExchange("POST", "/", "127.0.0.1", "x").header("Content-Length", "1000000");
+        long before = threads.getCurrentThreadAllocatedBytes();
+        String text = Sse.readText(exchange, 2_000_000);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals("x", text);
+        assertTrue(allocated < 100_000, allocated + " bytes allocated for a 1-byte body declared as 1,000,000");
     }
 
     @Test

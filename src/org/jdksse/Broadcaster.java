@@ -181,10 +181,24 @@ public final class Broadcaster implements AutoCloseable {
      * @return its id on the wire: the publisher's own, else the one the log assigned
      * @throws EventLog.DuplicateIdException if the update's own id is still in the log
      * @throws java.io.UncheckedIOException if the log cannot take the update now
+     * @throws IllegalStateException if the broadcaster is closed and its log is in memory
      * @throws NullPointerException if {@code update} is null
      */
     public String publish(Update update) {
-        return Flight.append(log, Objects.requireNonNull(update, "update"));
+        Objects.requireNonNull(update, "update");
+        refuseIfClosed();
+        return Flight.append(log, update);
+    }
+
+    /**
+     * Refuses an update that no subscriber anywhere would get: once closed, this broadcaster
+     * delivers nothing, and an in-memory log goes with its process. (A shared log's other
+     * readers, such as other hubs on one Redis stream, still deliver it.)
+     */
+    private void refuseIfClosed() {
+        if (fanOut.isClosed() && log instanceof MemoryLog) {
+            throw new IllegalStateException("the broadcaster is closed");
+        }
     }
 
     /**
@@ -200,10 +214,12 @@ public final class Broadcaster implements AutoCloseable {
      * @param excludedSubscriberId the {@link Subscriber#id()} left out
      * @return the assigned id
      * @throws IllegalArgumentException if {@code topic} is invalid
+     * @throws IllegalStateException if the broadcaster is closed and its log is in memory
      * @throws NullPointerException if {@code topic} or {@code event} is null
      */
     public String publishExcept(String topic, SseEvent event, long excludedSubscriberId) {
         Update update = Update.of(topic, Objects.requireNonNull(event, "event").withId(null));
+        refuseIfClosed();
         fanOut.exclude(update, excludedSubscriberId);
         try {
             return Flight.append(log, update);

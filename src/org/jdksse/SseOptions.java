@@ -27,11 +27,14 @@ public record SseOptions(Duration heartbeat, String heartbeatComment, Duration r
 
     /** The heartbeat interval of {@link #defaults()}: 15 seconds, well under common proxy idle timeouts. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(4);
+    private static final Duration MAX_HEARTBEAT = Duration.ofDays(365);
 
     /**
      * Creates options, validating them.
      *
-     * @throws IllegalArgumentException if {@code heartbeat} or {@code retry} is negative, or
+     * @throws IllegalArgumentException if {@code heartbeat} is neither zero nor from 4 ms to 365
+     *         days, if {@code retry} is negative, or
      *         {@code heartbeatComment} is not a valid comment
      * @throws NullPointerException if {@code heartbeat}, {@code heartbeatComment} or
      *         {@code corsOrigins} is null
@@ -39,8 +42,11 @@ public record SseOptions(Duration heartbeat, String heartbeatComment, Duration r
     public SseOptions {
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(heartbeatComment, "heartbeatComment");
-        if (heartbeat.isNegative()) {
-            throw new IllegalArgumentException("heartbeat must not be negative: " + heartbeat);
+        // The watchdog looks every quarter interval: below 4 ms that is no period at all, and
+        // beyond a year (long past any proxy's idle timeout) its arithmetic would overflow.
+        if (!heartbeat.isZero() && (heartbeat.compareTo(MIN_HEARTBEAT) < 0 || heartbeat.compareTo(MAX_HEARTBEAT) > 0)) {
+            throw new IllegalArgumentException("heartbeat must be zero (off) or from " + MIN_HEARTBEAT.toMillis()
+                    + " ms to " + MAX_HEARTBEAT.toDays() + " days, not " + heartbeat);
         }
         SseEvent.comment(heartbeatComment);
         if (retry != null) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -176,7 +177,8 @@ final class Streams {
      * @return {@code false} if it was closed already
      */
     boolean close(Duration grace) {
-        long deadline = System.nanoTime() + grace.toNanos();
+        // Saturated: a grace of centuries is "wait for every stream", not an overflow.
+        long deadline = System.nanoTime() + TimeUnit.NANOSECONDS.convert(grace);
         if (fanOut.isClosed()) {
             return false;
         }

@@ -38,6 +38,17 @@ class SseOptionsTest {
     }
 
     @Test
+    void aHeartbeatIsZeroOrFromFourMillisecondsToAYear() {
+        for (Duration bad : java.util.List.of(Duration.ofNanos(3), Duration.ofMillis(3), Duration.ofDays(366), Duration.ofSeconds(Long.MAX_VALUE))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> SseOptions.defaults().withHeartbeat(bad), bad.toString());
+            assertTrue(e.getMessage().startsWith("heartbeat must be zero (off) or from 4 ms to 365 days"), e.getMessage());
+        }
+        for (Duration good : java.util.List.of(Duration.ZERO, Duration.ofMillis(4), Duration.ofDays(365))) {
+            assertEquals(good, SseOptions.defaults().withHeartbeat(good).heartbeat());
+        }
+    }
+
+    @Test
     void negativeRetryIsRejected() {
         var e = assertThrows(IllegalArgumentException.class, () -> SseOptions.defaults().withRetry(Duration.ofSeconds(-1)));
         assertTrue(e.getMessage().startsWith("retry "));

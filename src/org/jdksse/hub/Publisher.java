@@ -62,6 +62,9 @@ final class Publisher {
                 id = broadcaster.publish(publication.topic(), publication.event());
             } catch (IllegalArgumentException invalidTopic) {
                 throw new Refusal(400, invalidTopic.getMessage());
+            } catch (IllegalStateException closed) {
+                // Shutting down: an id now would acknowledge an event no subscriber here gets.
+                throw new Refusal(503, "the hub is shutting down; retry");
             } catch (UncheckedIOException logDown) {
                 // Nothing was acknowledged: the publisher may retry, here or on another hub.
                 throw new Refusal(503, "the event log is unavailable; retry later");

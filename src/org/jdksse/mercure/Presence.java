@@ -122,7 +122,10 @@ final class Presence {
         } catch (IllegalArgumentException e) {
             // A selector too long for a topic once encoded: the subscription works, unannounced.
             LOG.log(Level.DEBUG, "subscription event not published: {0}", e.getMessage());
-        } catch (UncheckedIOException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
+            // Closed: every subscriber leaves at once, and there is no one left to tell.
+            LOG.log(Level.DEBUG, "subscription event not published: {0}", e.getMessage());
+        } catch (UncheckedIOException e) {
             LOG.log(Level.WARNING, "subscription event not published: {0}", e.getMessage());
         }
     }

@@ -106,6 +106,20 @@ class PublisherTest {
     }
 
     @Test
+    void aPublishWhileTheHubShutsDownIsRefused503NotAcknowledged() throws Exception {
+        Hub hub = start();
+        try {
+            hub.broadcaster().close(java.time.Duration.ZERO); // as stop() does first
+            FakeExchange exchange = publishFrom("127.0.0.1");
+            hub.handler().handle(exchange);
+            assertEquals(503, exchange.status(), exchange.body());
+            assertEquals("the hub is shutting down; retry", exchange.body().strip());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
     void nonLoopbackPublisherNeedsTheTokenWhenOneIsConfigured() throws Exception {
         Hub hub = start("--publish-token", "s3cret");
         try {

@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,10 +39,13 @@ final class Admission {
         this.cors = cors;
     }
 
+    /** The most topics one subscribe request may name, as many as a Mercure subscriber's selectors. */
+    static final int MAX_TOPICS = 64;
+
     /**
      * Returns the {@code /events} handler: a GET subscribes to its {@code topic} parameters
      * (none: {@code default}) after its {@code Last-Event-ID}; a preflight from an allowed origin
-     * gets 204, other methods 405, an invalid topic or query 400.
+     * gets 204, other methods 405, an invalid topic or query, or more than 64 topics, 400.
      */
     HttpHandler handler(Broadcaster broadcaster) {
         return exchange -> {
@@ -51,8 +55,12 @@ final class Admission {
             Interest interest;
             try {
                 Map<String, List<String>> query = Sse.query(exchange.getRequestURI());
-                List<String> named = query.getOrDefault("topic", List.of("default"));
-                interest = Interest.topics(new LinkedHashSet<>(named)).after(ExchangeStream.lastEventId(exchange));
+                Set<String> named = new LinkedHashSet<>(query.getOrDefault("topic", List.of("default")));
+                if (named.size() > MAX_TOPICS) {
+                    // Each topic is an entry in the fan-out's map and a line of the statistics.
+                    throw new IllegalArgumentException("topic is given more than " + MAX_TOPICS + " times");
+                }
+                interest = Interest.topics(named).after(ExchangeStream.lastEventId(exchange));
             } catch (IllegalArgumentException invalid) {
                 Sse.respond(exchange, 400, invalid.getMessage());
                 return;

@@ -319,7 +319,8 @@ public final class Broadcaster implements AutoCloseable {
      *
      * @param subscribers the subscribers receiving events now
      * @param topics      the subscribers now, per topic (a subscriber of two topics counts in
-     *                    both); topics without subscribers are left out
+     *                    both, one with private access in neither); topics without subscribers
+     *                    are left out
      * @param published   the entries the log's tail handed over (with a shared log, every
      *                    process's publishes)
      * @param delivered   the events written to subscribers (one event to ten subscribers counts

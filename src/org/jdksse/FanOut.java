@@ -255,11 +255,20 @@ final class FanOut implements EventLog.Sink {
         return published.sum();
     }
 
-    /** Returns the live subscribers per topic, topics without any left out. */
+    /**
+     * Returns the live subscribers per topic, topics without any left out. Subscribers with
+     * private access are not counted: the topics a token lets someone follow (a user's inbox)
+     * are not for whoever reads the statistics.
+     */
     Map<String, Integer> perTopic() {
         Map<String, Integer> counts = new TreeMap<>();
         byTopic.forEach((topic, subs) -> {
-            int n = subs.size();
+            int n = 0;
+            for (Subscription sub : subs) {
+                if (sub.interest().privateAccess() == null) {
+                    n++;
+                }
+            }
             if (n > 0) {
                 counts.put(topic, n);
             }

@@ -267,7 +267,17 @@ class BroadcasterTest extends BroadcasterFixture {
         assertEquals("topic must not contain control characters: \"a\\nb\"\n", control.readToEnd());
         RawClient tooLong = subscribe(port, "?topic=" + "t".repeat(Update.MAX_TOPIC_LENGTH + 1));
         assertEquals(400, tooLong.status());
+        // Each topic is an entry in the fan-out's map and a line of the statistics: 64 at most.
+        StringBuilder many = new StringBuilder("?topic=t0");
+        for (int i = 1; i <= Admission.MAX_TOPICS; i++) {
+            many.append("&topic=t").append(i);
+        }
+        RawClient tooMany = subscribe(port, many.toString());
+        assertEquals(400, tooMany.status());
+        assertEquals("topic is given more than 64 times\n", tooMany.readToEnd());
         assertEquals(0, broadcaster.stats().subscribers());
+        RawClient sixtyFour = join(port, many.substring(0, many.lastIndexOf("&")));
+        assertEquals(200, sixtyFour.status());
     }
 
     @Test

@@ -17,16 +17,37 @@ final class StatsFormat {
     private StatsFormat() {
     }
 
+    /** The most topics shown: each subscriber may name 64, and the output must stay a page, not a dump. */
+    static final int MAX_TOPICS_SHOWN = 1000;
+
+    /** Returns the topics with the most subscribers, at most {@link #MAX_TOPICS_SHOWN}, sorted by name. */
+    static Map<String, Integer> busiest(Map<String, Integer> topics) {
+        if (topics.size() <= MAX_TOPICS_SHOWN) {
+            return new TreeMap<>(topics);
+        }
+        Map<String, Integer> shown = new TreeMap<>();
+        topics.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey())).limit(MAX_TOPICS_SHOWN)
+                .forEach(e -> shown.put(e.getKey(), e.getValue()));
+        return shown;
+    }
+
     static String json(Broadcaster.Stats stats) {
         StringBuilder out = new StringBuilder(128);
         out.append("{\"subscribers\":").append(stats.subscribers()).append(",\"topics\":{");
         String comma = "";
-        for (var topic : new TreeMap<>(stats.topics()).entrySet()) {
+        Map<String, Integer> shown = busiest(stats.topics());
+        for (var topic : shown.entrySet()) {
             out.append(comma);
             JsonString.ASCII.append(out, topic.getKey()).append(':').append(topic.getValue());
             comma = ",";
         }
-        out.append("},\"published\":").append(stats.published())
+        out.append('}');
+        if (shown.size() < stats.topics().size()) {
+            // Only then: the document is as it always was below the cap.
+            out.append(",\"topicsNotShown\":").append(stats.topics().size() - shown.size());
+        }
+        out.append(",\"published\":").append(stats.published())
                 .append(",\"delivered\":").append(stats.delivered())
                 .append(",\"dropped\":{");
         comma = "";
@@ -54,7 +75,11 @@ final class StatsFormat {
         family(out, "jdksse_subscribers", "gauge", "Open event streams.");
         out.append("jdksse_subscribers ").append(stats.subscribers()).append('\n');
         family(out, "jdksse_topic_subscribers", "gauge", "Open event streams per topic.");
-        labelled(out, "jdksse_topic_subscribers", "topic", stats.topics());
+        labelled(out, "jdksse_topic_subscribers", "topic", busiest(stats.topics()));
+        if (stats.topics().size() > MAX_TOPICS_SHOWN) {
+            family(out, "jdksse_topics_not_shown", "gauge", "Topics with subscribers beyond the " + MAX_TOPICS_SHOWN + " busiest shown.");
+            out.append("jdksse_topics_not_shown ").append(stats.topics().size() - MAX_TOPICS_SHOWN).append('\n');
+        }
         family(out, "jdksse_published_total", "counter", "Events published.");
         out.append("jdksse_published_total ").append(stats.published()).append('\n');
         family(out, "jdksse_delivered_total", "counter", "Events written to subscribers.");

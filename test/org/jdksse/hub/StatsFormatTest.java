@@ -45,6 +45,25 @@ class StatsFormatTest {
     }
 
     @Test
+    void onlyTheThousandBusiestTopicsAreShownAndTheRestCounted() {
+        Map<String, Integer> topics = new java.util.HashMap<>();
+        for (int i = 1; i <= 1200; i++) {
+            topics.put("t" + i, i);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(StatsFormat.json(stats(topics, Map.of())));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shown = (Map<String, Object>) json.get("topics");
+        assertEquals(1000, shown.size());
+        assertEquals(201L, shown.get("t201"), "the busiest");
+        assertTrue(!shown.containsKey("t200"), "the 200 quietest are left out");
+        assertEquals(200L, json.get("topicsNotShown"));
+        var samples = PrometheusText.parse(StatsFormat.prometheus(stats(topics, Map.of())));
+        assertEquals(1000, samples.stream().filter(x -> x.name().equals("jdksse_topic_subscribers")).count());
+        assertEquals(200.0, samples.stream().filter(x -> x.name().equals("jdksse_topics_not_shown")).findFirst().orElseThrow().value());
+    }
+
+    @Test
     void metricsAreExactPrometheusText() {
         String text = StatsFormat.prometheus(stats(Map.of("t", 2), Map.of("slow", 1L)));
         assertEquals("""

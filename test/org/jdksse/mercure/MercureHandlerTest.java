@@ -107,6 +107,20 @@ class MercureHandlerTest {
     }
 
     @Test
+    void theStatisticsCountAnAuthorizedSubscriberButNeverNameItsTopics() throws Exception {
+        String inbox = "https://example.com/users/alice/inbox";
+        try (Stream alice = hub.subscribe("topic=" + enc(inbox), "Authorization", "Bearer "
+                    + Tokens.hs256(Tokens.claims("[]", "[\"" + inbox + "\"]")));
+             Stream anonymous = hub.subscribe("topic=" + enc("https://example.com/books/1"))) {
+            assertEquals(200, alice.status());
+            assertEquals(200, anonymous.status());
+            var stats = hub.broadcaster.stats();
+            assertEquals(2, stats.subscribers());
+            assertEquals(java.util.Map.of("https://example.com/books/1", 1), stats.topics(), "whoever reads /stats learns of no inbox");
+        }
+    }
+
+    @Test
     void aPrivateUpdateIsNeverReplayedToASubscriberWithoutTheClaim() throws Exception {
         String secret = hub.published(PUBLISHER, "topic", "https://example.com/books/1", "data", "secret", "private", "");
         marker();

@@ -117,7 +117,8 @@ final class ExchangeStream implements SseStream {
     /** Returns the Last-Event-ID header as UTF-8 (see {@link Sse#header}), else the query parameter. */
     static String lastEventId(HttpExchange exchange) {
         String header = Sse.header(exchange, "Last-Event-ID");
-        if (header != null) {
+        // An empty header says nothing (browsers send none until they have an id): the query may.
+        if (header != null && !header.isEmpty()) {
             return header;
         }
         List<String> query = Sse.query(exchange.getRequestURI()).get("lastEventId");

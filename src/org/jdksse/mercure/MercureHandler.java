@@ -112,7 +112,8 @@ final class MercureHandler implements HttpHandler {
         TokenVerifier.Claims claims = subscriber(exchange, query, false);
         Interest interest = interest(selectors, claims);
         String lastEventId = Sse.header(exchange, "Last-Event-ID");
-        if (lastEventId == null) {
+        // An empty header says nothing (browsers send none until they have an id): the query may.
+        if (lastEventId == null || lastEventId.isEmpty()) {
             lastEventId = Form.single(query, "lastEventID");
         }
         if ("earliest".equals(lastEventId)) {

@@ -158,6 +158,12 @@ class MercureHandlerTest {
         try (Stream s = hub.subscribe("topic=" + enc(BOOKS) + "&lastEventID=urn:uuid:b")) {
             assertEquals("urn:uuid:c", s.next().id());
         }
+        // An empty header says nothing: the query's id still resumes.
+        try (RawClient empty = RawClient.get(hub.port, "/.well-known/mercure?topic=" + enc(BOOKS) + "&lastEventID=urn:uuid:b",
+                "Last-Event-ID: ")) {
+            assertEquals(200, empty.status());
+            assertTrue(empty.readUntil("data: three").contains("id: urn:uuid:c"));
+        }
     }
 
     @Test

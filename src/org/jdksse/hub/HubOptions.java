@@ -30,10 +30,12 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
 
     static final String USAGE = """
             usage: java -jar jdk-sse.jar [flags]            the pub/sub hub
-                   java -jar jdk-sse.jar listen URL [--last-event-id ID]   the client
+                   java -jar jdk-sse.jar listen URL [--last-event-id ID] [--header 'Name: value']
+                                            [--read-timeout SECONDS]   the client
               --host HOST              interface to listen on (default 127.0.0.1)
               --port PORT              port to listen on, 0 for any free one (default 8080)
-              --history N              events kept for Last-Event-ID resume (default 1000)
+              --history N              events kept for Last-Event-ID resume (default 1000); in memory
+                                       also at most 4 MiB of them, the oldest going first
               --heartbeat SECONDS      heartbeat comment interval, 0 for none (default 15)
               --max-subscribers N      open streams allowed; over it 503 (default: descriptor limit minus headroom)
               --cors-origin ORIGIN     let pages from ORIGIN subscribe and publish (repeatable; * for any)
@@ -150,7 +152,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
                 case "--history" -> history = number(name, value, 0, 10_000_000);
                 case "--heartbeat" -> heartbeat = Duration.ofSeconds(number(name, value, 0, 86_400));
                 case "--max-subscribers" -> maxSubscribers = number(name, value, 1, Integer.MAX_VALUE);
-                case "--cors-origin" -> origins.add(origin(value));
+                case "--cors-origin" -> origins.add(origin(name, value));
                 case "--publish-token" -> token = token(name, value);
                 case "--redis" -> redis = redisUrl(name, value);
                 case "--redis-stream" -> redisStream = streamKey(name, value);
@@ -205,11 +207,11 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     }
 
     /** Accepts {@code *} or a scheme://host[:port] origin, which is what browsers send in {@code Origin}. */
-    private static String origin(String value) throws UsageException {
+    private static String origin(String name, String value) throws UsageException {
         if (value.equals("*") || value.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+")) {
             return value;
         }
-        throw new UsageException("--cors-origin needs an origin such as https://example.com (no path), or *, not "
+        throw new UsageException(name + " needs an origin such as https://example.com (no path), or *, not "
                 + quote(value));
     }
 

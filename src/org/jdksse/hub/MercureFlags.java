@@ -48,16 +48,21 @@ final class MercureFlags {
         String alg = algorithm != null ? algorithm : env("JDKSSE_JWT_ALGORITHM", env);
         alg = alg == null ? "HS256" : alg.toUpperCase(Locale.ROOT);
         if (!alg.equals("HS256") && !alg.equals("RS256") && !alg.equals("ES256")) {
-            throw new HubOptions.UsageException("--jwt-algorithm must be HS256, RS256 or ES256, not \"" + alg + "\"");
+            throw new HubOptions.UsageException(source("--jwt-algorithm", algorithm) + " must be HS256, RS256 or ES256, not \"" + alg + "\"");
         }
         boolean anon = anonymous != null ? anonymous : bool("JDKSSE_ANONYMOUS", env("JDKSSE_ANONYMOUS", env));
         boolean presence = subscriptions != null ? subscriptions : bool("JDKSSE_SUBSCRIPTIONS", env("JDKSSE_SUBSCRIPTIONS", env));
         return MercureOptions.builder()
-                .publisherKey(verifier("--publisher-jwt-key", alg, pub))
-                .subscriberKey(verifier("--subscriber-jwt-key", alg, sub))
+                .publisherKey(verifier(source("--publisher-jwt-key", publisherKey), alg, pub))
+                .subscriberKey(verifier(source("--subscriber-jwt-key", subscriberKey), alg, sub))
                 .anonymous(anon)
                 .subscriptions(presence)
                 .build();
+    }
+
+    /** Names where a value came from, for its error: the flag when given, else its variable. */
+    private static String source(String flag, String fromFlag) {
+        return fromFlag != null ? flag : "JDKSSE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     private static TokenVerifier verifier(String name, String algorithm, String key) throws HubOptions.UsageException {

@@ -171,6 +171,14 @@ class HubOptionsTest {
         String bad = assertThrows(HubOptions.UsageException.class,
                 () -> HubOptions.parse(new String[0], Map.of("JDKSSE_PORT", "eighty"))).getMessage();
         assertTrue(bad.startsWith("JDKSSE_PORT needs a whole number"), bad);
+        // Every refused variable is named as the variable, the Mercure ones too.
+        for (var wrong : List.of(Map.entry("JDKSSE_CORS_ORIGIN", "https://a.example/"), Map.entry("JDKSSE_JWT_ALGORITHM", "none"),
+                Map.entry("JDKSSE_SUBSCRIBER_JWT_KEY", "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----"))) {
+            Map<String, String> one = wrong.getKey().equals("JDKSSE_SUBSCRIBER_JWT_KEY")
+                    ? Map.of(wrong.getKey(), wrong.getValue(), "JDKSSE_JWT_ALGORITHM", "RS256") : Map.ofEntries(wrong);
+            String message = assertThrows(HubOptions.UsageException.class, () -> HubOptions.parse(new String[0], one)).getMessage();
+            assertTrue(message.startsWith(wrong.getKey() + " ") || message.startsWith(wrong.getKey() + ":"), message);
+        }
     }
 
     @Test

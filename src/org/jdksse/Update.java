@@ -25,8 +25,11 @@ import java.util.Set;
  * @param isPrivate whether only authorized subscribers may receive it
  */
 public record Update(List<String> topics, SseEvent event, boolean isPrivate) {
-    /** The longest topic accepted, in UTF-16 units. */
-    public static final int MAX_TOPIC_LENGTH = 256;
+    /**
+     * The longest topic accepted, in UTF-16 units: room for Mercure's alternate topics, URLs that
+     * hold another URL percent-encoded ({@code https://example.com/users/foo/?topic=https%3A...}).
+     */
+    public static final int MAX_TOPIC_LENGTH = 2048;
 
     /**
      * Checks and copies the components.

@@ -111,13 +111,18 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      * @return a new builder with the default settings
      * @throws NullPointerException     if {@code uri} is null
      * @throws IllegalArgumentException if {@code uri} is not an absolute {@code http} or
-     *                                  {@code https} URI with a host
+     *                                  {@code https} URI with a host, or its port is not from 1 to 65535
      */
     public static Builder builder(URI uri) {
         Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme();
         if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
             throw new IllegalArgumentException("uri must be an absolute http or https URI with a host: " + uri);
+        }
+        // URI accepts any number of digits; HttpClient would fail every attempt, and the source retry for ever.
+        int port = uri.getPort();
+        if (port != -1 && (port < 1 || port > 65535)) {
+            throw new IllegalArgumentException("uri port must be from 1 to 65535: " + uri);
         }
         return new Builder(uri);
     }

@@ -416,6 +416,8 @@ class EventSourceTest {
         URI ok = URI.create("http://127.0.0.1:1/");
         assertMessage("uri", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(URI.create("ftp://h/x"))));
         assertMessage("uri", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(URI.create("/relative"))));
+        assertMessage("uri port", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(URI.create("http://127.0.0.1:99999/e"))));
+        assertMessage("uri port", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(URI.create("https://h:0/"))));
         assertMessage("retry", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).retry(Duration.ofMillis(-1))));
         assertMessage("maxRetry", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).maxRetry(Duration.ofMillis(-1))));
         assertMessage("connectTimeout", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).connectTimeout(Duration.ZERO)));

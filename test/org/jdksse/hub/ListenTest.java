@@ -143,6 +143,14 @@ class ListenTest {
     }
 
     @Test
+    @Timeout(10) // without the check, listen retries the URL for ever
+    void aPortOutOfRangeIsRefusedAtOnceInsteadOfRetriedForEver() {
+        Run run = listen("http://127.0.0.1:99999/e");
+        assertEquals(2, run.code(), run.err());
+        assertEquals(List.of("listen: uri port must be from 1 to 65535: http://127.0.0.1:99999/e", Listen.USAGE), run.errLines());
+    }
+
+    @Test
     void helpPrintsUsageAndExitsZero() {
         Run run = listen("--help");
         assertEquals(0, run.code());

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *     timeout is thrown as it is, for the source to retry.</li>
  * <li>{@link #read} feeds the body, chunk by chunk, to the source's parser until the body ends,
  *     breaks, stays silent for the read timeout, or the attempt is closed; {@link #endReason()}
- *     then says which.</li>
+ *     then says which. Silence is counted only while a read is blocked, so that a slow consumer
+ *     between two reads (a listener at work) is not taken for a silent server.</li>
  * <li>{@link #close()} cancels the request in flight or closes the body. It is how a source that
  *     is closed from another thread, and the read timeout, end a blocked read.</li>
  * </ol>
@@ -65,6 +66,9 @@ final class Connection {
         }
     }
 
+    /** The value of {@link #readingSince} between reads: a {@code nanoTime} no read will start at in practice. */
+    private static final long NOT_READING = Long.MIN_VALUE;
+
     /** Created on first use, so that a program that never connects never starts its selector thread. */
     private static final class Shared {
         static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -83,7 +87,8 @@ final class Connection {
     private CompletableFuture<HttpResponse<InputStream>> pending;
     private InputStream body;
     private boolean closed;
-    private volatile long lastReadNanos;
+    /** When the read in progress started, or {@link #NOT_READING}; the watchdog times only a blocked read. */
+    private volatile long readingSince = NOT_READING;
     private volatile boolean timedOut;
     /** Used only by the reading thread. */
     private IOException broken;
@@ -167,7 +172,6 @@ final class Connection {
         } finally {
             lock.unlock();
         }
-        lastReadNanos = System.nanoTime();
         if (readTimeoutNanos > 0) {
             watch(readTimeoutNanos);
         }
@@ -194,16 +198,18 @@ final class Connection {
      */
     boolean read(EventStreamParser parser) {
         int n;
+        readingSince = System.nanoTime();
         try {
             n = body.read(buffer);
         } catch (IOException e) {
             broken = e;
             return false;
+        } finally {
+            readingSince = NOT_READING;
         }
         if (n < 0) {
             return false;
         }
-        lastReadNanos = System.nanoTime();
         parser.feed(buffer, 0, n);
         return true;
     }
@@ -236,17 +242,22 @@ final class Connection {
         }
     }
 
-    /** Closes the stream once it has been silent for the read timeout; checked once per timeout, not per read. */
+    /**
+     * Closes the stream once a read has been blocked for the read timeout; checked once per timeout,
+     * not per read. Time between reads is the consumer's, not the server's silence: bytes that came
+     * meanwhile wait in the socket for the next read, which then returns at once.
+     */
     private void watch(long delayNanos) {
         CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(() -> {
-            long idle = System.nanoTime() - lastReadNanos;
+            long since = readingSince;
+            long blocked = since == NOT_READING ? 0 : System.nanoTime() - since;
             lock.lock();
             try {
                 if (closed) {
                     return;
                 }
-                if (idle < readTimeoutNanos) {
-                    watch(readTimeoutNanos - idle);
+                if (blocked < readTimeoutNanos) {
+                    watch(readTimeoutNanos - blocked);
                     return;
                 }
                 // Before the close, so that the reader that wakes up finds the reason.

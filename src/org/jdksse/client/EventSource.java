@@ -232,7 +232,9 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         /**
          * Returns this builder with the longest silence after which an open connection counts as
          * broken and is replaced by a new one; set it above the server's heartbeat interval to detect
-         * half-open connections. The default, zero, waits forever.
+         * half-open connections. Only time spent waiting for the server counts: a listener (or a
+         * caller of {@link EventSource#next()}) that takes longer than this over one event does not
+         * make a healthy stream look silent. The default, zero, waits forever.
          *
          * @param timeout the timeout, or zero for none
          * @return this builder

@@ -1,11 +1,20 @@
 package org.jdksse.client;
 
+import static org.jdksse.testing.ScriptedServer.stream;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdksse.testing.ListenerRecorder;
+import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** The rules of one attempt that need no server; EventSourceTest drives attempts against real ones. */
+/** The rules of one attempt, and its read timeout against a real server; EventSourceTest drives whole sources. */
+@Timeout(30)
 class ConnectionTest {
 
     @Test
@@ -22,5 +31,42 @@ class ConnectionTest {
         assertFalse(Connection.canSend("é"), "HttpClient would send ?");
         assertFalse(Connection.canSend("a\u007fb"));
         assertFalse(Connection.canSend("a\u0001b"));
+    }
+
+    @Test
+    void aListenerSlowerThanTheReadTimeoutIsNotTakenForASilentServer() throws Exception {
+        List<Object> steps = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        // 3 s of events 100 ms apart: the server is never silent for a tenth of the read timeout.
+        for (int i = 1; i <= 30; i++) {
+            steps.add("id: " + i + "\ndata: " + i + "\n\n");
+            steps.add(Duration.ofMillis(100));
+            expected.add("event message:" + i + "#" + i);
+        }
+        ListenerRecorder recorder = new ListenerRecorder();
+        EventSource.Listener slowAtFirst = recorder.andThen((source, event) -> {
+            if (event.data().equals("1")) {
+                // The slow work itself: half as long again as the read timeout.
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try (ScriptedServer server = ScriptedServer.start(stream(steps.toArray()))) {
+            EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
+                    .readTimeout(Duration.ofSeconds(1)).start(slowAtFirst);
+            try {
+                List<String> calls = recorder.awaitClosed();
+                List<String> want = new ArrayList<>(List.of("open"));
+                want.addAll(expected);
+                want.addAll(List.of("error closed=false the server ended the stream", "closed"));
+                assertEquals(want, calls, "every event on one connection, and no timeout");
+                assertEquals(2, server.requests().size(), "one stream, then the 204");
+            } finally {
+                source.close();
+            }
+        }
     }
 }

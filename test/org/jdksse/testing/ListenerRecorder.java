@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.jdksse.client.EventSource;
 import org.jdksse.client.MessageEvent;
@@ -60,6 +61,40 @@ public final class ListenerRecorder implements EventSource.Listener {
     @Override
     public void onClosed(EventSource source) {
         record("closed", null, null);
+    }
+
+    /**
+     * Returns a listener that records into this recorder as the recorder itself does and, after
+     * recording each event, runs {@code action} on the source's thread: to be slow, to throw, or to
+     * look at the source at that moment.
+     *
+     * @param action what to do with each event once it is recorded
+     * @return a listener to start a source with
+     */
+    public EventSource.Listener andThen(BiConsumer<EventSource, MessageEvent> action) {
+        ListenerRecorder recorder = this;
+        return new EventSource.Listener() {
+            @Override
+            public void onOpen(EventSource source) {
+                recorder.onOpen(source);
+            }
+
+            @Override
+            public void onEvent(EventSource source, MessageEvent event) {
+                recorder.onEvent(source, event);
+                action.accept(source, event);
+            }
+
+            @Override
+            public void onError(EventSource source, IOException error) {
+                recorder.onError(source, error);
+            }
+
+            @Override
+            public void onClosed(EventSource source) {
+                recorder.onClosed(source);
+            }
+        };
     }
 
     private void record(String call, MessageEvent event, IOException error) {

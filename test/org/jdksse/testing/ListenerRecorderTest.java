@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdksse.client.EventSource;
 import org.jdksse.client.MessageEvent;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,22 @@ class ListenerRecorderTest {
             assertEquals(List.of(new MessageEvent("tick", "a", "7"), new MessageEvent("message", "b", "7")), recorder.events());
             assertEquals(1, recorder.errors().size());
             assertEquals(1, recorder.threads().stream().distinct().count(), "one thread calls the listener");
+            assertTrue(source.isClosed());
+        }
+    }
+
+    @Test
+    void andThenRunsTheActionAfterRecordingEachEventOnTheSourcesThread() throws Exception {
+        ListenerRecorder recorder = new ListenerRecorder();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = ScriptedServer.start(stream("data: a\n\ndata: b\n\n"));
+             EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
+                     .start(recorder.andThen((src, event) -> seen.add(event.data() + " after " + recorder.events().size()
+                             + (recorder.threads().getLast() == Thread.currentThread() ? " on its thread" : " elsewhere"))))) {
+            List<String> calls = recorder.awaitClosed();
+            assertEquals(List.of("a after 1 on its thread", "b after 2 on its thread"), seen);
+            assertEquals(List.of("open", "event message:a#", "event message:b#"), calls.subList(0, 3));
+            assertEquals("closed", calls.getLast());
             assertTrue(source.isClosed());
         }
     }

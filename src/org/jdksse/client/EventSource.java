@@ -376,8 +376,13 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
     }
 
     /**
-     * Returns the last event id the stream set (the value sent as {@code Last-Event-ID} on the next
-     * connection), or the id given to {@link Builder#lastEventId}, or an empty string.
+     * Returns the last event id of the events handed out so far: the {@link MessageEvent#lastEventId()}
+     * of the event last returned by {@link #next()} or passed to {@link Listener#onEvent}, or an id
+     * the stream set after it without an event; before any, the id given to
+     * {@link Builder#lastEventId}, or an empty string. Events already read but not yet handed out do
+     * not move it, so it is safe to save after processing an event, to resume from later. Once every
+     * event read has been handed out it is the value sent as {@code Last-Event-ID} on the next
+     * connection.
      *
      * @return the last event id, never null
      */

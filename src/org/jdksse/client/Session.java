@@ -54,6 +54,11 @@ final class Session {
 
     private volatile boolean closed;
     private volatile long retryMillis;
+    /**
+     * The id of the last event handed out, or the parser's when everything it dispatched has been
+     * handed out (an id-only block dispatches no event). Never the parser's while parsed events still
+     * wait in {@link #ready}: a caller that saves it after one event would skip the others on resume.
+     */
     private volatile String lastEventId;
     /** The attempt in progress or the open stream; set by the reader under the lock. */
     private Connection connection;
@@ -94,6 +99,7 @@ final class Session {
             while (!closed) {
                 MessageEvent event = ready.poll();
                 if (event != null) {
+                    lastEventId = ready.isEmpty() ? parser.lastEventId() : event.lastEventId();
                     return event;
                 }
                 if (connection == null) {
@@ -101,7 +107,9 @@ final class Session {
                     continue;
                 }
                 if (connection.read(parser)) {
-                    lastEventId = parser.lastEventId();
+                    if (ready.isEmpty()) {
+                        lastEventId = parser.lastEventId();
+                    }
                     continue;
                 }
                 IOException reason = connection.endReason();

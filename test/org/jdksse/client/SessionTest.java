@@ -1,15 +1,30 @@
 package org.jdksse.client;
 
+import static org.jdksse.testing.ScriptedServer.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdksse.testing.ListenerRecorder;
+import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** The reconnection delay; EventSourceTest drives whole sessions against real servers. */
+/**
+ * The reconnection delay, and which last event id a session shows while parsed events wait to be
+ * handed out; EventSourceTest drives whole sessions against real servers.
+ */
+@Timeout(30)
 class SessionTest {
+
+    /** Three events in one write, so that one read parses them all; then an id-only block. */
+    private static final String THREE_EVENTS_IN_ONE_WRITE = "id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\nid: 4\n\n";
 
     @Test
     void backoffDoublesPerFailureUpToTheLimitButNeverBelowTheServerRetry() {
@@ -40,5 +55,33 @@ class SessionTest {
             delays.add(Session.reconnectDelay(3000, 0, 30_000, random));
         }
         assertTrue(delays.size() > 25, "distinct delays: " + delays.size());
+    }
+
+    @Test
+    void lastEventIdFollowsTheEventsThePullSourceHasReturnedNotTheOnesItHasRead() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(stream(THREE_EVENTS_IN_ONE_WRITE));
+             EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10)).build()) {
+            List<String> seen = new ArrayList<>();
+            for (MessageEvent e; (e = source.next()) != null; ) {
+                seen.add(e.data() + " then " + source.lastEventId());
+            }
+            // The id-only block after c moves it too: no event lies between c and it.
+            assertEquals(List.of("a then 1", "b then 2", "c then 4"), seen);
+            assertEquals("4", server.requests().get(1).header("Last-Event-ID"), "the reconnect still resumes from the stream's last id");
+        }
+    }
+
+    @Test
+    void lastEventIdFollowsTheEventsTheListenerHasBeenGiven() throws Exception {
+        ListenerRecorder recorder = new ListenerRecorder();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = ScriptedServer.start(stream(THREE_EVENTS_IN_ONE_WRITE));
+             EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
+                     .start(recorder.andThen((src, e) -> seen.add(e.data() + " then " + src.lastEventId())))) {
+            recorder.awaitClosed();
+            assertEquals(List.of("a then 1", "b then 2", "c then 4"), seen);
+            assertEquals("4", source.lastEventId());
+            assertEquals("4", server.requests().get(1).header("Last-Event-ID"));
+        }
     }
 }

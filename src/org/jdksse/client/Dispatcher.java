@@ -61,7 +61,12 @@ final class Dispatcher implements Session.Observer {
         call(() -> listener.onError(source, reason));
     }
 
-    /** Pulls and delivers until the source stops; a fatal failure is the last error before onClosed. */
+    /**
+     * Pulls and delivers until the source stops; a fatal failure is the last error before onClosed.
+     * An Error from a listener (or anything unchecked from reading) ends this thread, so it stops the
+     * source first: otherwise the source would stay open, holding its connection, with nobody to
+     * read it or to tell the listener.
+     */
     private void deliver() {
         try {
             MessageEvent event;
@@ -71,6 +76,14 @@ final class Dispatcher implements Session.Observer {
             }
         } catch (IOException e) {
             call(() -> listener.onError(source, e));
+        } catch (RuntimeException | Error e) {
+            source.stop();
+            try {
+                call(() -> listener.onClosed(source));
+            } catch (Error again) {
+                e.addSuppressed(again);
+            }
+            throw e; // to the thread's uncaught-exception handler, which reports it
         }
         call(() -> listener.onClosed(source));
     }

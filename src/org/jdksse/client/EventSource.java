@@ -61,6 +61,11 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      * <p>Every method is called on the source's own virtual thread, one call at a time, in order;
      * none is called once {@link EventSource#close()} has returned, since {@code close} waits for a
      * call in progress on that thread to return.
+     *
+     * <p>A {@code RuntimeException} a method throws is logged and delivery goes on, as in a browser.
+     * An {@code Error} (an {@code AssertionError}, an {@code OutOfMemoryError}) stops the source for
+     * good: its connection is closed, {@link #onClosed} is called, and the {@code Error} then
+     * propagates to the thread's uncaught-exception handler.
      */
     @FunctionalInterface
     public interface Listener {
@@ -95,8 +100,9 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         }
 
         /**
-         * Called once, last, when the source stops for good on its own: the server answered 204 or a
-         * failure was fatal. It is not called after {@link EventSource#close()}.
+         * Called once, last, when the source stops for good on its own: the server answered 204, a
+         * failure was fatal, or a listener method threw an {@code Error}. It is not called after
+         * {@link EventSource#close()}.
          *
          * @param source the source that stopped
          */
@@ -397,6 +403,14 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      */
     public boolean isClosed() {
         return session.isClosed();
+    }
+
+    /**
+     * Stops for good as {@link #close()} does, but leaves the listener to be told: for the
+     * dispatcher, when an {@code Error} ends its thread.
+     */
+    void stop() {
+        session.close();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>{@link #read} feeds the body, chunk by chunk, to the source's parser until the body ends,
  *     breaks, stays silent for the read timeout, or the attempt is closed; {@link #endReason()}
  *     then says which. Silence is counted only while a read is blocked, so that a slow consumer
- *     between two reads (a listener at work) is not taken for a silent server.</li>
+ *     between two reads (a listener at work) is not taken for a silent server. A line or an event
+ *     larger than the parser's limit breaks the stream as a failed read does.</li>
  * <li>{@link #close()} cancels the request in flight or closes the body. It is how a source that
  *     is closed from another thread, and the read timeout, end a blocked read.</li>
  * </ol>
@@ -197,6 +199,9 @@ final class Connection {
      * @return true if bytes were read, false once the stream has ended (see {@link #endReason()})
      */
     boolean read(EventStreamParser parser) {
+        if (broken != null) {
+            return false; // the parser refused the previous chunk
+        }
         int n;
         readingSince = System.nanoTime();
         try {
@@ -210,7 +215,15 @@ final class Connection {
         if (n < 0) {
             return false;
         }
-        parser.feed(buffer, 0, n);
+        try {
+            parser.feed(buffer, 0, n);
+        } catch (ProtocolException e) {
+            // Nothing after the oversized part can be parsed in context, so the stream is over; closed
+            // now, so that the server stops sending it. Reported by the next call, after the caller
+            // has handed out the events parsed before it.
+            broken = new ProtocolException(e.getMessage() + " from " + target.uri());
+            close();
+        }
         return true;
     }
 

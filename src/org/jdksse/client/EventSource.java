@@ -46,7 +46,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Every stream is decoded as UTF-8 by a parser that follows the WHATWG "interpreting an event
- * stream" rules exactly. A {@code Last-Event-ID} that is not printable ASCII is not sent, because
+ * stream" rules exactly, but for two things: an encoded surrogate ({@code ED A0 80}) decodes to one
+ * U+FFFD where the WHATWG decoder gives three, and a line or an event's data longer than
+ * {@linkplain Builder#maxEventSize the limit} breaks the connection instead of growing memory
+ * without end. A {@code Last-Event-ID} that is not printable ASCII is not sent, because
  * {@code HttpClient} writes header bytes as US-ASCII and would send {@code ?} in its place.
  *
  * <p>Concurrency: {@link #close()}, {@link #isClosed()} and {@link #lastEventId()} may be called
@@ -145,6 +148,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         private Duration maxRetry = Duration.ofSeconds(30);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ZERO;
+        private int maxEventSize = EventStreamParser.DEFAULT_MAX_EVENT_SIZE;
         private HttpClient httpClient;
 
         private Builder(URI uri) {
@@ -253,6 +257,28 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         }
 
         /**
+         * Returns this builder with the largest event the source accepts, in bytes: one event's data
+         * (its lines joined with LF) and each line of the stream, field name included, must fit. A
+         * stream that sends more, such as a line that never ends, breaks like a dropped connection:
+         * the events before it are delivered, the failure is reported (to {@link Listener#onError},
+         * with {@code isClosed()} false) as an {@link IOException} {@code event larger than N bytes
+         * from URI}, and the source reconnects after the retry delay with the last event id. So a
+         * server that sends the oversized event on every connection costs one bounded read per retry
+         * until the source is closed. The default is 4 MiB.
+         *
+         * @param bytes the limit, from 1 to 1 GiB (1,073,741,824)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is out of that range
+         */
+        public Builder maxEventSize(int bytes) {
+            if (bytes < 1 || bytes > EventStreamParser.MAX_EVENT_SIZE_LIMIT) {
+                throw new IllegalArgumentException("maxEventSize must be from 1 to " + EventStreamParser.MAX_EVENT_SIZE_LIMIT + " bytes: " + bytes);
+            }
+            this.maxEventSize = bytes;
+            return this;
+        }
+
+        /**
          * Returns this builder with the caller's HTTP client, for a proxy, an {@code SSLContext}, an
          * authenticator or an executor of its own. The source uses it as it is, with its redirect
          * policy and HTTP version, and never closes it. The default is one client shared by every
@@ -316,7 +342,8 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
         HttpClient client = b.httpClient != null ? b.httpClient : Connection.sharedClient();
         Connection.Target target = new Connection.Target(client, b.uri, List.copyOf(b.headers), b.connectTimeout, b.readTimeout);
         this.dispatcher = listener == null ? null : new Dispatcher(this, listener, b.uri);
-        this.session = new Session(target, b.retry, b.maxRetry, b.lastEventId, dispatcher == null ? Session.Observer.NONE : dispatcher);
+        this.session = new Session(target, b.retry, b.maxRetry, b.lastEventId, b.maxEventSize,
+                dispatcher == null ? Session.Observer.NONE : dispatcher);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.jdksse.client;
 
+import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,6 +13,11 @@ import java.util.Arrays;
  * place; only a line split across chunks is copied. Per dispatched event it allocates the data
  * string and the event; the type string is reused while it repeats.
  *
+ * <p>It holds at most one line and one event's data, each bounded by the limit it is made with:
+ * a stream that sends a longer line, or more data before a blank line, is refused with a
+ * {@link ProtocolException} before the excess is copied, so that no server can make it grow
+ * without end. After a refusal it must be {@linkplain #reset() reset} before it is fed again.
+ *
  * <p>Not thread-safe: one connection's reading thread feeds it.
  */
 final class EventStreamParser {
@@ -23,6 +29,11 @@ final class EventStreamParser {
         void onRetry(long millis);
     }
 
+    /** The default limit of a line and of an event's data: far above any event a server means to send. */
+    static final int DEFAULT_MAX_EVENT_SIZE = 4 << 20;
+    /** The largest limit there may be, which keeps every buffer well inside an array's reach. */
+    static final int MAX_EVENT_SIZE_LIMIT = 1 << 30;
+
     private static final byte LF = '\n';
     private static final byte CR = '\r';
     private static final byte[] DATA = {'d', 'a', 't', 'a'};
@@ -33,6 +44,8 @@ final class EventStreamParser {
     private static final int KEEP = 64 * 1024;
 
     private final Handler handler;
+    /** The longest line, field name included, and the longest data of one event, in bytes. */
+    private final int maxEventSize;
 
     private byte[] line = new byte[128];
     private int lineLength;
@@ -49,8 +62,9 @@ final class EventStreamParser {
     private String idBuffer;
     private String lastEventId;
 
-    EventStreamParser(Handler handler, String lastEventId) {
+    EventStreamParser(Handler handler, String lastEventId, int maxEventSize) {
         this.handler = handler;
+        this.maxEventSize = maxEventSize;
         this.lastEventId = lastEventId;
         this.idBuffer = lastEventId;
     }
@@ -80,8 +94,13 @@ final class EventStreamParser {
         }
     }
 
-    /** Interprets {@code length} bytes at {@code offset}; the caller may reuse the array afterwards. */
-    void feed(byte[] bytes, int offset, int length) {
+    /**
+     * Interprets {@code length} bytes at {@code offset}; the caller may reuse the array afterwards.
+     * Events before a refusal have been handed to the handler.
+     *
+     * @throws ProtocolException if a line or an event's data is longer than the limit
+     */
+    void feed(byte[] bytes, int offset, int length) throws ProtocolException {
         int end = offset + length;
         int i = offset;
         if (skipLineFeed && i < end) {
@@ -119,16 +138,23 @@ final class EventStreamParser {
         }
     }
 
-    private void append(byte[] bytes, int from, int to) {
+    private void append(byte[] bytes, int from, int to) throws ProtocolException {
         int n = to - from;
+        if (lineLength + n > maxEventSize) {
+            throw tooLarge();
+        }
         if (lineLength + n > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+            line = Arrays.copyOf(line, grown(line.length, lineLength + n, maxEventSize));
         }
         System.arraycopy(bytes, from, line, lineLength, n);
         lineLength += n;
     }
 
-    private void line(byte[] b, int from, int to) {
+    private void line(byte[] b, int from, int to) throws ProtocolException {
+        // A line that lay whole within one chunk was never appended, so never checked.
+        if (to - from > maxEventSize) {
+            throw tooLarge();
+        }
         if (firstLine) {
             firstLine = false;
             // The UTF-8 decoder the spec calls for strips one leading byte order mark.
@@ -157,11 +183,15 @@ final class EventStreamParser {
         field(b, from, colon, value, to);
     }
 
-    private void field(byte[] b, int nameFrom, int nameTo, int from, int to) {
+    private void field(byte[] b, int nameFrom, int nameTo, int from, int to) throws ProtocolException {
         if (is(DATA, b, nameFrom, nameTo)) {
             int n = to - from;
+            // dataLength counts the LF after each earlier line: the data so far, joined as dispatched.
+            if (dataLength + n > maxEventSize) {
+                throw tooLarge();
+            }
             if (dataLength + n + 1 > data.length) {
-                data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + n + 1));
+                data = Arrays.copyOf(data, grown(data.length, dataLength + n + 1, maxEventSize + 1));
             }
             System.arraycopy(b, from, data, dataLength, n);
             dataLength += n;
@@ -214,12 +244,22 @@ final class EventStreamParser {
         handler.onEvent(new MessageEvent(eventType, text, lastEventId));
     }
 
+    /** Returns a buffer's next capacity: doubled, or what it needs, but never past what the limit lets it hold. */
+    private static int grown(int capacity, int needed, int most) {
+        return (int) Math.min(most, Math.max(2L * capacity, needed));
+    }
+
+    private ProtocolException tooLarge() {
+        return new ProtocolException("event larger than " + maxEventSize + " bytes");
+    }
+
     private static boolean is(byte[] name, byte[] b, int from, int to) {
         return Arrays.equals(name, 0, name.length, b, from, to);
     }
 
     private static String decode(byte[] b, int from, int to) {
-        // new String replaces each malformed sequence with U+FFFD, as the spec's decoder does.
+        // new String replaces malformed bytes with U+FFFD, as the spec's decoder does, with one
+        // difference: an encoded surrogate (ED A0 80) gives one U+FFFD here and three there.
         return from == to ? "" : new String(b, from, to - from, StandardCharsets.UTF_8);
     }
 }

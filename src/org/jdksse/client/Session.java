@@ -67,7 +67,7 @@ final class Session {
     private long delayMillis;
     private boolean warnedAboutId;
 
-    Session(Connection.Target target, Duration retry, Duration maxRetry, String lastEventId, Observer observer) {
+    Session(Connection.Target target, Duration retry, Duration maxRetry, String lastEventId, int maxEventSize, Observer observer) {
         this.target = target;
         this.retryMillis = retry.toMillis();
         this.maxRetryMillis = maxRetry.toMillis();
@@ -83,7 +83,7 @@ final class Session {
             public void onRetry(long millis) {
                 retryMillis = millis;
             }
-        }, lastEventId);
+        }, lastEventId, maxEventSize);
     }
 
     /**

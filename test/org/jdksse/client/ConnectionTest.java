@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdksse.testing.ListenerRecorder;
 import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
@@ -68,5 +71,52 @@ class ConnectionTest {
                 source.close();
             }
         }
+    }
+
+    @Test
+    void anEndlessLineOrEndlessDataFailsTheConnectionWithinTheLimitAndTheNextOneWorks() throws Exception {
+        AtomicLong lineWritten = new AtomicLong();
+        AtomicLong dataWritten = new AtomicLong();
+        ListenerRecorder recorder = new ListenerRecorder();
+        try (ScriptedServer server = ScriptedServer.start(
+                endless("retry: 10\nid: 1\ndata: before\n\ndata: ", "x".repeat(1024), lineWritten),
+                endless("", "data: " + "x".repeat(500) + "\n", dataWritten),
+                stream("data: after\n\n"))) {
+            EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
+                    .maxEventSize(1024).start(recorder);
+            try {
+                List<String> calls = recorder.awaitClosed();
+                String tooLarge = "error closed=false event larger than 1024 bytes from " + server.uri("/events");
+                assertEquals(List.of("open", "event message:before#1", tooLarge, "open", tooLarge,
+                        "open", "event message:after#1", "error closed=false the server ended the stream", "closed"), calls);
+                assertEquals("1", server.requests().get(2).header("Last-Event-ID"), "the next connection resumes");
+            } finally {
+                source.close();
+            }
+            // The client stopped reading at the limit: the server could write only what the sockets buffer.
+            server.awaitFinished(2);
+            assertTrue(lineWritten.get() < ENDLESS / 4, "the endless line was read to " + lineWritten.get() + " bytes");
+            assertTrue(dataWritten.get() < ENDLESS / 4, "the endless data was read to " + dataWritten.get() + " bytes");
+        }
+    }
+
+    /** How much an endless script writes at most: far more than the sockets between it and the client buffer. */
+    private static final long ENDLESS = 64L << 20;
+
+    /** Answers an event stream that writes {@code head}, then {@code repeated} until the client goes or {@link #ENDLESS} bytes. */
+    private static ScriptedServer.Script endless(String head, String repeated, AtomicLong written) {
+        return (exchange, server) -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            byte[] chunk = repeated.repeat(64).getBytes(StandardCharsets.UTF_8);
+            // The head in the same write as the first excess, so that one read may hold both.
+            byte[] first = (head + repeated.repeat(64)).getBytes(StandardCharsets.UTF_8);
+            for (byte[] next = first; written.get() < ENDLESS; next = chunk) {
+                out.write(next);
+                out.flush();
+                written.addAndGet(next.length);
+            }
+        };
     }
 }

@@ -422,6 +422,8 @@ class EventSourceTest {
         assertMessage("maxRetry", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).maxRetry(Duration.ofMillis(-1))));
         assertMessage("connectTimeout", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).connectTimeout(Duration.ZERO)));
         assertMessage("readTimeout", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).readTimeout(Duration.ofSeconds(-1))));
+        assertMessage("maxEventSize", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).maxEventSize(0)));
+        assertMessage("maxEventSize", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).maxEventSize((1 << 30) + 1)));
         assertMessage("lastEventId", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).lastEventId("a\nb")));
         assertMessage("lastEventId", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).lastEventId("a\0b")));
         assertMessage("header", assertThrows(IllegalArgumentException.class, () -> EventSource.builder(ok).header("Bad Name", "v")));

@@ -1,8 +1,11 @@
 package org.jdksse.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
+import java.net.ProtocolException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,10 @@ class EventStreamParserTest {
     }
 
     private static Outcome parse(byte[] input, int[] chunks) {
+        return parse(input, chunks, EventStreamParser.DEFAULT_MAX_EVENT_SIZE);
+    }
+
+    private static Outcome parse(byte[] input, int[] chunks, int maxEventSize) {
         List<MessageEvent> events = new ArrayList<>();
         List<Long> retries = new ArrayList<>();
         EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
@@ -69,14 +76,18 @@ class EventStreamParserTest {
             public void onRetry(long millis) {
                 retries.add(millis);
             }
-        }, "");
+        }, "", maxEventSize);
         int offset = 0;
         for (int n : chunks) {
             // Copy each chunk into a reused, dirty array, as a read loop would.
             byte[] chunk = new byte[n + 4];
             java.util.Arrays.fill(chunk, (byte) 'X');
             System.arraycopy(input, offset, chunk, 2, n);
-            parser.feed(chunk, 2, n);
+            try {
+                parser.feed(chunk, 2, n);
+            } catch (ProtocolException e) {
+                throw new UncheckedIOException(e);
+            }
             offset += n;
         }
         return new Outcome(events, retries, parser.lastEventId());
@@ -232,7 +243,7 @@ class EventStreamParserTest {
     }
 
     @Test
-    void resetDropsThePartialEventAndKeepsTheLastEventId() {
+    void resetDropsThePartialEventAndKeepsTheLastEventId() throws Exception {
         List<MessageEvent> events = new ArrayList<>();
         EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
             @Override
@@ -243,7 +254,7 @@ class EventStreamParserTest {
             @Override
             public void onRetry(long millis) {
             }
-        }, "start");
+        }, "start", EventStreamParser.DEFAULT_MAX_EVENT_SIZE);
         byte[] first = "id: 1\ndata: a\n\nid: 2\nevent: t\ndata: lost\r".getBytes(StandardCharsets.US_ASCII);
         parser.feed(first, 0, first.length);
         parser.reset();
@@ -255,7 +266,7 @@ class EventStreamParserTest {
     }
 
     @Test
-    void initialLastEventIdAppliesUntilTheStreamSetsOne() {
+    void initialLastEventIdAppliesUntilTheStreamSetsOne() throws Exception {
         List<MessageEvent> events = new ArrayList<>();
         EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
             @Override
@@ -266,7 +277,7 @@ class EventStreamParserTest {
             @Override
             public void onRetry(long millis) {
             }
-        }, "41");
+        }, "41", EventStreamParser.DEFAULT_MAX_EVENT_SIZE);
         byte[] input = "data: a\n\nid: 42\ndata: b\n\n".getBytes(StandardCharsets.US_ASCII);
         parser.feed(input, 0, input.length);
         assertEquals(List.of(ev("message", "a", "41"), ev("message", "b", "42")), events);
@@ -277,5 +288,78 @@ class EventStreamParserTest {
         String big = "x".repeat(200_000);
         assertDeliveries(("data: " + big + "\ndata: " + big + "\n\ndata: small\n\n").getBytes(StandardCharsets.US_ASCII),
                 outcome("", ev("message", big + "\n" + big, ""), ev("message", "small", "")), "large");
+    }
+
+    @Test
+    void linesAndDataUpToTheLimitPass() {
+        // 16 bytes: a line of exactly the limit, and data of exactly the limit over two lines.
+        byte[] input = "data: 0123456789\n\ndata: 0123456\ndata: 01234567\n\n".getBytes(StandardCharsets.US_ASCII);
+        Outcome expected = outcome("", ev("message", "0123456789", ""), ev("message", "0123456\n01234567", ""));
+        assertEquals(expected, parse(input, new int[] {input.length}, 16), "whole");
+        int[] ones = new int[input.length];
+        java.util.Arrays.fill(ones, 1);
+        assertEquals(expected, parse(input, ones, 16), "byte by byte");
+    }
+
+    @Test
+    void aLineOrEventDataPastTheLimitIsRefusedWithTheEventsBeforeItDelivered() {
+        for (String tooLarge : new String[] {
+            "data: 0123456789A\n",             // a data line one byte too long
+            ": a comment, as long as any\n",    // any line counts, not only data
+            "data: 0123456\ndata: 012345678\n", // data over two lines, one byte too long
+        }) {
+            byte[] input = ("id: 1\ndata: before\n\n" + tooLarge + "\n").getBytes(StandardCharsets.US_ASCII);
+            for (int chunk : new int[] {input.length, 1, 3}) {
+                List<MessageEvent> events = new ArrayList<>();
+                EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
+                    @Override
+                    public void onEvent(MessageEvent event) {
+                        events.add(event);
+                    }
+
+                    @Override
+                    public void onRetry(long millis) {
+                    }
+                }, "", 16);
+                ProtocolException e = assertThrows(ProtocolException.class, () -> {
+                    for (int at = 0; at < input.length; at += chunk) {
+                        parser.feed(input, at, Math.min(chunk, input.length - at));
+                    }
+                }, tooLarge + " in chunks of " + chunk);
+                assertEquals("event larger than 16 bytes", e.getMessage());
+                assertEquals(List.of(ev("message", "before", "1")), events, tooLarge + " in chunks of " + chunk);
+                assertEquals("1", parser.lastEventId());
+            }
+        }
+    }
+
+    @Test
+    void anEndlessLineIsRefusedAsSoonAsItPassesTheLimitAndResetStartsAfresh() throws Exception {
+        List<MessageEvent> events = new ArrayList<>();
+        EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
+            @Override
+            public void onEvent(MessageEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void onRetry(long millis) {
+            }
+        }, "", 1024);
+        byte[] chunk = "x".repeat(100).getBytes(StandardCharsets.US_ASCII);
+        long fed = 0;
+        try {
+            // 100 MB unless refused: without a limit the line buffer would take it all.
+            for (; fed < 100_000_000; fed += chunk.length) {
+                parser.feed(chunk, 0, chunk.length);
+            }
+        } catch (ProtocolException e) {
+            assertEquals("event larger than 1024 bytes", e.getMessage());
+        }
+        assertEquals(1000, fed, "refused by the chunk that would pass 1,024 bytes, before it is copied");
+        parser.reset();
+        byte[] next = "data: ok\n\n".getBytes(StandardCharsets.US_ASCII);
+        parser.feed(next, 0, next.length);
+        assertEquals(List.of(ev("message", "ok", "")), events);
     }
 }

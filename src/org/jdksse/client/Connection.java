@@ -296,6 +296,25 @@ final class Connection {
         return described;
     }
 
+    /**
+     * Returns {@code uri} if an attempt can connect to it: an absolute {@code http} or {@code https}
+     * URI with a host and, if it has one, a port from 1 to 65535.
+     *
+     * @throws IllegalArgumentException naming {@code uri}, if not
+     */
+    static URI requireConnectable(URI uri) {
+        String scheme = uri.getScheme();
+        if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
+            throw new IllegalArgumentException("uri must be an absolute http or https URI with a host: " + uri);
+        }
+        // URI accepts any number of digits; HttpClient would fail every attempt, and the source retry for ever.
+        int port = uri.getPort();
+        if (port != -1 && (port < 1 || port > 65535)) {
+            throw new IllegalArgumentException("uri port must be from 1 to 65535: " + uri);
+        }
+        return uri;
+    }
+
     /** Returns whether a {@code Content-Type} value names an event stream, whatever its parameters. */
     static boolean isEventStream(String contentType) {
         int semicolon = contentType.indexOf(';');

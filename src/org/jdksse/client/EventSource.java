@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -123,17 +122,7 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      *                                  {@code https} URI with a host, or its port is not from 1 to 65535
      */
     public static Builder builder(URI uri) {
-        Objects.requireNonNull(uri, "uri");
-        String scheme = uri.getScheme();
-        if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
-            throw new IllegalArgumentException("uri must be an absolute http or https URI with a host: " + uri);
-        }
-        // URI accepts any number of digits; HttpClient would fail every attempt, and the source retry for ever.
-        int port = uri.getPort();
-        if (port != -1 && (port < 1 || port > 65535)) {
-            throw new IllegalArgumentException("uri port must be from 1 to 65535: " + uri);
-        }
-        return new Builder(uri);
+        return new Builder(Connection.requireConnectable(Objects.requireNonNull(uri, "uri")));
     }
 
     /**
@@ -381,41 +370,15 @@ public final class EventSource implements Iterable<MessageEvent>, AutoCloseable 
      */
     @Override
     public Iterator<MessageEvent> iterator() {
-        return new Iterator<>() {
-            private MessageEvent next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = EventSource.this.next();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public MessageEvent next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                MessageEvent event = next;
-                next = null;
-                return event;
-            }
-        };
+        return new EventIterator(this);
     }
 
     /**
-     * Returns the last event id of the events handed out so far: the {@link MessageEvent#lastEventId()}
-     * of the event last returned by {@link #next()} or passed to {@link Listener#onEvent}, or an id
-     * the stream set after it without an event; before any, the id given to
-     * {@link Builder#lastEventId}, or an empty string. Events already read but not yet handed out do
-     * not move it, so it is safe to save after processing an event, to resume from later. Once every
-     * event read has been handed out it is the value sent as {@code Last-Event-ID} on the next
-     * connection.
+     * Returns the last event id of the events handed out: that of the event last returned by
+     * {@link #next()} or given to {@link Listener#onEvent}, or one the stream set after it without an
+     * event; before any, the id given to {@link Builder#lastEventId}, or an empty string. Events read
+     * but not yet handed out do not move it, so it is safe to save after processing an event and to
+     * resume from later. A reconnect sends the same id, as it waits until all are handed out.
      *
      * @return the last event id, never null
      */

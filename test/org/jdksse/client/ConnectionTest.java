@@ -1,6 +1,10 @@
 package org.jdksse.client;
 
+import static org.jdksse.client.EventSourceTest.drain;
+import static org.jdksse.client.EventSourceTest.source;
+import static org.jdksse.testing.ScriptedServer.silent;
 import static org.jdksse.testing.ScriptedServer.stream;
+import static org.jdksse.testing.ScriptedServer.streamThenHang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +20,7 @@ import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The rules of one attempt, and its read timeout against a real server; EventSourceTest drives whole sources. */
+/** The rules of one attempt, and its timeouts and limit against real servers; EventSourceTest drives whole sources. */
 @Timeout(30)
 class ConnectionTest {
 
@@ -34,6 +38,39 @@ class ConnectionTest {
         assertFalse(Connection.canSend("é"), "HttpClient would send ?");
         assertFalse(Connection.canSend("a\u007fb"));
         assertFalse(Connection.canSend("a\u0001b"));
+    }
+
+    @Test
+    void readTimeoutReconnectsASilentConnection() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(streamThenHang("id: 1\ndata: a\n\n"), stream("data: b\n\n"));
+             EventSource source = source(server).readTimeout(Duration.ofMillis(300)).build()) {
+            assertEquals(List.of("message:a#1", "message:b#1"), drain(source));
+            assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
+        }
+    }
+
+    @Test
+    void heartbeatsKeepAConnectionWithReadTimeoutOpen() throws Exception {
+        List<Object> steps = new ArrayList<>();
+        // 2 s of comments 100 ms apart: twice the read timeout, each gap a tenth of it
+        for (int i = 0; i < 20; i++) {
+            steps.add(Duration.ofMillis(100));
+            steps.add(":\n");
+        }
+        steps.add("data: after heartbeats\n\n");
+        try (ScriptedServer server = ScriptedServer.start(stream(steps.toArray()));
+             EventSource source = source(server).readTimeout(Duration.ofSeconds(1)).build()) {
+            assertEquals(List.of("message:after heartbeats#"), drain(source));
+            assertEquals(2, server.requests().size(), "one stream, then the 204");
+        }
+    }
+
+    @Test
+    void connectTimeoutCountsAsAFailedAttempt() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(silent(), stream("data: second try\n\n"));
+             EventSource source = source(server).connectTimeout(Duration.ofMillis(300)).build()) {
+            assertEquals(List.of("message:second try#"), drain(source));
+        }
     }
 
     @Test
@@ -58,8 +95,7 @@ class ConnectionTest {
             }
         });
         try (ScriptedServer server = ScriptedServer.start(stream(steps.toArray()))) {
-            EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
-                    .readTimeout(Duration.ofSeconds(1)).start(slowAtFirst);
+            EventSource source = source(server).readTimeout(Duration.ofSeconds(1)).start(slowAtFirst);
             try {
                 List<String> calls = recorder.awaitClosed();
                 List<String> want = new ArrayList<>(List.of("open"));
@@ -82,8 +118,7 @@ class ConnectionTest {
                 endless("retry: 10\nid: 1\ndata: before\n\ndata: ", "x".repeat(1024), lineWritten),
                 endless("", "data: " + "x".repeat(500) + "\n", dataWritten),
                 stream("data: after\n\n"))) {
-            EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
-                    .maxEventSize(1024).start(recorder);
+            EventSource source = source(server).maxEventSize(1024).start(recorder);
             try {
                 List<String> calls = recorder.awaitClosed();
                 String tooLarge = "error closed=false event larger than 1024 bytes from " + server.uri("/events");

@@ -1,5 +1,6 @@
 package org.jdksse.client;
 
+import static org.jdksse.client.EventSourceTest.source;
 import static org.jdksse.testing.ScriptedServer.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -39,8 +40,7 @@ class DispatcherTest {
         });
         ListenerRecorder recorder = new ListenerRecorder();
         try (ScriptedServer server = ScriptedServer.start(stream(steps.toArray()))) {
-            EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
-                    .start(recorder.andThen((src, event) -> {
+            EventSource source = source(server).start(recorder.andThen((src, event) -> {
                         throw thrown;
                     }));
             try {

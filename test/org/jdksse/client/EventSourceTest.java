@@ -1,7 +1,6 @@
 package org.jdksse.client;
 
 import static org.jdksse.testing.ScriptedServer.redirect;
-import static org.jdksse.testing.ScriptedServer.silent;
 import static org.jdksse.testing.ScriptedServer.status;
 import static org.jdksse.testing.ScriptedServer.stream;
 import static org.jdksse.testing.ScriptedServer.streamThenDrop;
@@ -40,12 +39,13 @@ class EventSourceTest {
 
     private static final Duration PAUSE = Duration.ofMillis(30);
 
-    /** A fast-retrying source; tests that measure the retry set their own. */
-    private static EventSource.Builder source(ScriptedServer server) {
+    /** A fast-retrying source; tests that measure the retry set their own. The client's other tests use it too. */
+    static EventSource.Builder source(ScriptedServer server) {
         return EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10));
     }
 
-    private static List<String> drain(EventSource source) throws IOException {
+    /** Pulls every event until the source stops, each as {@code type:data#id}. */
+    static List<String> drain(EventSource source) throws IOException {
         List<String> seen = new ArrayList<>();
         for (MessageEvent e; (e = source.next()) != null; ) {
             seen.add(e.type() + ":" + e.data() + "#" + e.lastEventId());
@@ -209,39 +209,6 @@ class EventSourceTest {
             assertEquals(List.of("message:a#"), drain(source));
         }
         assertThrows(NullPointerException.class, () -> EventSource.builder(URI.create("http://127.0.0.1:1/")).httpClient(null));
-    }
-
-    @Test
-    void readTimeoutReconnectsASilentConnection() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(streamThenHang("id: 1\ndata: a\n\n"), stream("data: b\n\n"));
-             EventSource source = source(server).readTimeout(Duration.ofMillis(300)).build()) {
-            assertEquals(List.of("message:a#1", "message:b#1"), drain(source));
-            assertEquals("1", server.requests().get(1).header("Last-Event-ID"));
-        }
-    }
-
-    @Test
-    void heartbeatsKeepAConnectionWithReadTimeoutOpen() throws Exception {
-        List<Object> steps = new ArrayList<>();
-        // 2 s of comments 100 ms apart: twice the read timeout, each gap a tenth of it
-        for (int i = 0; i < 20; i++) {
-            steps.add(Duration.ofMillis(100));
-            steps.add(":\n");
-        }
-        steps.add("data: after heartbeats\n\n");
-        try (ScriptedServer server = ScriptedServer.start(stream(steps.toArray()));
-             EventSource source = source(server).readTimeout(Duration.ofSeconds(1)).build()) {
-            assertEquals(List.of("message:after heartbeats#"), drain(source));
-            assertEquals(2, server.requests().size(), "one stream, then the 204");
-        }
-    }
-
-    @Test
-    void connectTimeoutCountsAsAFailedAttempt() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(silent(), stream("data: second try\n\n"));
-             EventSource source = source(server).connectTimeout(Duration.ofMillis(300)).build()) {
-            assertEquals(List.of("message:second try#"), drain(source));
-        }
     }
 
     @Test

@@ -1,10 +1,10 @@
 package org.jdksse.client;
 
+import static org.jdksse.client.EventSourceTest.source;
 import static org.jdksse.testing.ScriptedServer.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -60,7 +60,7 @@ class SessionTest {
     @Test
     void lastEventIdFollowsTheEventsThePullSourceHasReturnedNotTheOnesItHasRead() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(stream(THREE_EVENTS_IN_ONE_WRITE));
-             EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10)).build()) {
+             EventSource source = source(server).build()) {
             List<String> seen = new ArrayList<>();
             for (MessageEvent e; (e = source.next()) != null; ) {
                 seen.add(e.data() + " then " + source.lastEventId());
@@ -76,8 +76,7 @@ class SessionTest {
         ListenerRecorder recorder = new ListenerRecorder();
         List<String> seen = new CopyOnWriteArrayList<>();
         try (ScriptedServer server = ScriptedServer.start(stream(THREE_EVENTS_IN_ONE_WRITE));
-             EventSource source = EventSource.builder(server.uri("/events")).retry(Duration.ofMillis(10))
-                     .start(recorder.andThen((src, e) -> seen.add(e.data() + " then " + src.lastEventId())))) {
+             EventSource source = source(server).start(recorder.andThen((src, e) -> seen.add(e.data() + " then " + src.lastEventId())))) {
             recorder.awaitClosed();
             assertEquals(List.of("a then 1", "b then 2", "c then 4"), seen);
             assertEquals("4", source.lastEventId());

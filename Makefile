@@ -26,7 +26,7 @@ TESTSRC    := $(shell find test -path test/interop -prune -o -name '*.java' -pri
 JAR        := build/jdk-sse.jar
 JUNIT_JAR  := build/lib/junit-platform-console-standalone-$(JUNIT).jar
 
-.PHONY: build jar test run javadoc install clean bench bench-quick bench-smoke test-interop test-hostile
+.PHONY: build jar test test-prereqs run javadoc install clean bench bench-quick bench-smoke test-interop test-hostile
 
 build: build/classes.stamp
 
@@ -61,10 +61,14 @@ TESTS ?=
 TAGS ?=
 EXCLUDE_TAGS ?=
 TEST_OPTS ?= -Xmx2g -XX:+UseSerialGC
+# The prerequisites in a sub-make, so that failing to build them (a compile error, no mvn, no
+# redis-server) still ends with the line CI reads.
+test-prereqs: build/test-classes.stamp $(JAR) redis-server
 # failed counts failed containers too: a class whose @BeforeAll throws is one failed container, and
 # its tests are found but never started (said as "N not started"), so "tests failed" alone stays 0.
 # aborted: tests whose assumption did not hold, said next to the skipped ones.
-test: build/test-classes.stamp $(JAR)
+test:
+	@$(MAKE) --no-print-directory test-prereqs || { echo "Tests: 0 passed, 1 failed"; exit 1; }
 	@set -o pipefail; $(JAVA) $(TEST_OPTS) -jar $(JUNIT_JAR) execute --disable-banner --disable-ansi-colors \
 	  --details=tree --config=junit.jupiter.execution.timeout.default=300s --config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD --class-path build/test-classes:build/classes --scan-class-path \
 	  $(if $(TESTS),--include-classname '.*($(TESTS))') $(if $(TAGS),--include-tag '$(TAGS)') $(if $(EXCLUDE_TAGS),--exclude-tag '$(EXCLUDE_TAGS)') 2>&1 | tee build/test-output.txt; rc=$$?; \
@@ -106,7 +110,6 @@ test-interop: $(JAR)
 .PHONY: redis-server test-cluster bench-cluster
 redis-server:
 	@bash test/cluster/redis-install
-test: | redis-server
 test-cluster: $(JAR) redis-server
 	bash test/cluster/run
 bench-cluster: $(JAR) redis-server

@@ -8,8 +8,11 @@ JUNIT := 1.13.4
 JDK := $(shell ok() { v=$$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$$1/release" 2>/dev/null); \
   [ "$${v:-0}" -ge 21 ] && [ -x "$$1/bin/javac" ] && echo "$$v $$1"; }; \
   { ok "$$JAVA_HOME" || for d in /usr/lib/jvm/*; do ok "$$d"; done | sort -n | tail -1; } | cut -d' ' -f2-)
+# `make clean` alone needs no JDK.
+ifneq ($(MAKECMDGOALS),clean)
 ifeq ($(JDK),)
 $(error jdk-sse needs JDK 21 or newer: set JAVA_HOME to one or install one under /usr/lib/jvm (e.g. apt-get install openjdk-21-jdk-headless))
+endif
 endif
 JAVA  := $(JDK)/bin/java
 JAVAC := $(JDK)/bin/javac --release 21 -encoding UTF-8 -Xlint:all -Werror

@@ -13,7 +13,7 @@ J=$( { jdk_ok "${JAVA_HOME:-/nonexistent}" || for d in /usr/lib/jvm/*; do jdk_ok
 [ -f build/jdk-sse.jar ] || { echo "rss probe: run make jar first"; exit 2; }
 JAVA=$J/bin/java; JCMD=$J/bin/jcmd
 OUT=${OUTDIR:-/tmp/rss-out}/$LABEL; rm -rf "$OUT"; mkdir -p "$OUT"
-[ -f build/bench/.stamp ] || { $J/bin/javac -encoding UTF-8 -d build/bench bench/src/*.java && touch build/bench/.stamp; }
+[ -f build/bench/.stamp ] || { $J/bin/javac --release 21 -encoding UTF-8 -d build/bench bench/src/*.java && touch build/bench/.stamp; }
 ulimit -n "$(ulimit -Hn)"
 PORT=$(( 9500 + RANDOM % 400 ))
 NMTF=; [ "$NMT" != off ] && NMTF="-XX:NativeMemoryTracking=$NMT"

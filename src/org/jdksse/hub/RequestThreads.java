@@ -42,7 +42,11 @@ final class RequestThreads implements Executor {
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("jdk-sse-request-", 0).factory(),
             new ThreadPoolExecutor.DiscardPolicy());
-    /** Checks a request after the grace, on the JDK's one delay thread. */
+    /**
+     * Checks a request after the grace, on the JDK's one delay thread: the library's watchdog is
+     * not public API, and the hub is built on that alone. It is the process's second timer thread,
+     * started at the first request, and runs one 5 ms check per request.
+     */
     private final Executor afterGrace = CompletableFuture.delayedExecutor(GRACE_MILLIS, TimeUnit.MILLISECONDS,
             Runnable::run);
     /** Requests submitted and not yet started on either kind of thread. */

@@ -93,6 +93,20 @@ class EventStreamParserTest {
         return new Outcome(events, retries, parser.lastEventId());
     }
 
+    /** A parser that adds every event it dispatches to {@code events} and ignores retry hints. */
+    private static EventStreamParser collecting(List<MessageEvent> events, String lastEventId, int maxEventSize) {
+        return new EventStreamParser(new EventStreamParser.Handler() {
+            @Override
+            public void onEvent(MessageEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void onRetry(long millis) {
+            }
+        }, lastEventId, maxEventSize);
+    }
+
     @Test
     void dataLineDispatchesMessageOnBlankLine() {
         assertParses("data: hello\n\n", outcome("", ev("message", "hello", "")));
@@ -245,16 +259,7 @@ class EventStreamParserTest {
     @Test
     void resetDropsThePartialEventAndKeepsTheLastEventId() throws Exception {
         List<MessageEvent> events = new ArrayList<>();
-        EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
-            @Override
-            public void onEvent(MessageEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onRetry(long millis) {
-            }
-        }, "start", EventStreamParser.DEFAULT_MAX_EVENT_SIZE);
+        EventStreamParser parser = collecting(events, "start", EventStreamParser.DEFAULT_MAX_EVENT_SIZE);
         byte[] first = "id: 1\ndata: a\n\nid: 2\nevent: t\ndata: lost\r".getBytes(StandardCharsets.US_ASCII);
         parser.feed(first, 0, first.length);
         parser.reset();
@@ -268,16 +273,7 @@ class EventStreamParserTest {
     @Test
     void initialLastEventIdAppliesUntilTheStreamSetsOne() throws Exception {
         List<MessageEvent> events = new ArrayList<>();
-        EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
-            @Override
-            public void onEvent(MessageEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onRetry(long millis) {
-            }
-        }, "41", EventStreamParser.DEFAULT_MAX_EVENT_SIZE);
+        EventStreamParser parser = collecting(events, "41", EventStreamParser.DEFAULT_MAX_EVENT_SIZE);
         byte[] input = "data: a\n\nid: 42\ndata: b\n\n".getBytes(StandardCharsets.US_ASCII);
         parser.feed(input, 0, input.length);
         assertEquals(List.of(ev("message", "a", "41"), ev("message", "b", "42")), events);
@@ -311,16 +307,7 @@ class EventStreamParserTest {
             byte[] input = ("id: 1\ndata: before\n\n" + tooLarge + "\n").getBytes(StandardCharsets.US_ASCII);
             for (int chunk : new int[] {input.length, 1, 3}) {
                 List<MessageEvent> events = new ArrayList<>();
-                EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
-                    @Override
-                    public void onEvent(MessageEvent event) {
-                        events.add(event);
-                    }
-
-                    @Override
-                    public void onRetry(long millis) {
-                    }
-                }, "", 16);
+                EventStreamParser parser = collecting(events, "", 16);
                 ProtocolException e = assertThrows(ProtocolException.class, () -> {
                     for (int at = 0; at < input.length; at += chunk) {
                         parser.feed(input, at, Math.min(chunk, input.length - at));
@@ -336,16 +323,7 @@ class EventStreamParserTest {
     @Test
     void anEndlessLineIsRefusedAsSoonAsItPassesTheLimitAndResetStartsAfresh() throws Exception {
         List<MessageEvent> events = new ArrayList<>();
-        EventStreamParser parser = new EventStreamParser(new EventStreamParser.Handler() {
-            @Override
-            public void onEvent(MessageEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onRetry(long millis) {
-            }
-        }, "", 1024);
+        EventStreamParser parser = collecting(events, "", 1024);
         byte[] chunk = "x".repeat(100).getBytes(StandardCharsets.US_ASCII);
         long fed = 0;
         try {

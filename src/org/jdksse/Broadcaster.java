@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * <li><b>Resume.</b> A subscriber with a last event id joins its topics at the fan-out's cursor
  *     C, receives the log's entries after its id up to C, then the live ones queued meanwhile:
  *     no gap and no duplicate while publishers run. An id the log never issued, or one older than
- *     it keeps, gets an event of type {@code reset} first, whose {@code id} is C's and whose data
- *     is {@code unknown} or {@code expired}; only live events follow, so the client reloads.</li>
+ *     it keeps, gets an event of type {@code reset} first, whose {@code id} is C (the log's
+ *     position, never a publisher's own id) and whose data is {@code unknown} or
+ *     {@code expired}; only live events follow, so the client reloads.</li>
  * <li><b>Heartbeats.</b> A stream silent for a whole heartbeat interval gets a heartbeat comment
  *     (the process's one watchdog looks every quarter interval). The first write to a closed
  *     connection draws a reset and the second fails, so a client that went away is removed

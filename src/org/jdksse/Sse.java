@@ -259,6 +259,34 @@ public final class Sse {
     }
 
     /**
+     * Says whether the request's {@code Host} names this machine's loopback: {@code localhost}
+     * (or a name under {@code .localhost}), a {@code 127.x.x.x} address or {@code [::1]}; a request
+     * without one (HTTP/1.0) counts as naming it. A server that trusts loopback clients needs this
+     * beside {@link #crossOrigin}: a page whose site name an attacker points at 127.0.0.1 (DNS
+     * rebinding) is of the same origin as every request it makes, and only its {@code Host} tells.
+     *
+     * @param exchange the exchange
+     * @return {@code false} if the {@code Host} names anything else
+     */
+    public static boolean hostIsLoopback(HttpExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (host == null) {
+            return true;
+        }
+        host = host.strip().toLowerCase(java.util.Locale.ROOT);
+        String name;
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            name = end < 0 ? host : host.substring(1, end);
+        } else {
+            int colon = host.lastIndexOf(':');
+            name = colon < 0 ? host : host.substring(0, colon);
+        }
+        return name.equals("localhost") || name.endsWith(".localhost") || name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")
+                || name.matches("(::ffff:)?127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
+    }
+
+    /**
      * Decodes an {@code application/x-www-form-urlencoded} body as {@link #query} decodes a query
      * string, with the same rule for a malformed field.
      *

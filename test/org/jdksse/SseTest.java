@@ -43,6 +43,19 @@ class SseTest {
     }
 
     @Test
+    void onlyLoopbackNamesCountAsNamingLoopbackInHost() throws Exception {
+        for (String host : List.of("localhost", "LocalHost:8080", "app.localhost:3000", "127.0.0.1", "127.1.2.3:9",
+                "[::1]:8080", "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]:80")) {
+            assertTrue(Sse.hostIsLoopback(new FakeExchange("POST", "/", "127.0.0.1", "").header("Host", host)), host);
+        }
+        for (String host : List.of("rebind.attacker.example", "127.0.0.1.attacker.example:80", "localhost.attacker.example",
+                "10.0.0.1:8080", "[2001:db8::1]", "128.0.0.1", "")) {
+            assertTrue(!Sse.hostIsLoopback(new FakeExchange("POST", "/", "127.0.0.1", "").header("Host", host)), host);
+        }
+        assertTrue(Sse.hostIsLoopback(new FakeExchange("POST", "/", "127.0.0.1", "")), "HTTP/1.0 sends no Host");
+    }
+
+    @Test
     void aBodyThatDeclaresMoreThanItSendsHoldsNoMoreHeapThanItSent() throws Exception {
         // One such request per connection: the declared size must not be what the reader reserves.
         FakeExchange exchange = new FakeExchange("POST", "/", "127.0.0.1", "x").header("Content-Length", "1000000");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -55,23 +56,41 @@ final class Presence {
     }
 
     /**
-     * Says whether a topic addresses the hub's own namespace, where only presence publishes: read
-     * as a URL reference against the hub, whatever its scheme and authority, its path is the hub's
-     * path or below it, once escapes of unreserved characters are decoded (as the reference hub
-     * reads it). A publisher could otherwise forge subscription events. Text that is no URL is
-     * read as a path as it is.
+     * Says whether a topic addresses the hub's own namespace, where only presence publishes: a URL
+     * (whatever its scheme and authority) or an absolute path whose path is the hub's path or below
+     * it, once escapes of unreserved characters are decoded, as written or with its dot segments
+     * resolved (templates match the text as written, the reference hub the resolved path). A
+     * publisher could otherwise forge subscription events. Relative text, such as a topic named
+     * {@code mercure}, addresses nothing of the hub's.
      */
     static boolean reserved(String topic, String hubPath) {
         String path;
         try {
-            path = URI.create("https://hub.invalid" + hubPath).resolve(topic).normalize().getRawPath();
-        } catch (IllegalArgumentException e) {
-            path = topic;
+            URI uri = new URI(topic);
+            if (!uri.isAbsolute() && !topic.startsWith("/")) {
+                return false;
+            }
+            path = uri.getRawPath();
+        } catch (URISyntaxException e) {
+            if (!topic.startsWith("/")) {
+                return false;
+            }
+            path = topic; // an absolute path that is no URI: read as it is
         }
         if (path == null) {
             return false; // opaque, such as urn:isbn:1: no path at all
         }
         path = decodeUnreserved(path);
+        String resolved;
+        try {
+            resolved = new URI(null, null, path, null).normalize().getPath();
+        } catch (URISyntaxException e) {
+            resolved = path;
+        }
+        return under(path, hubPath) || under(resolved, hubPath);
+    }
+
+    private static boolean under(String path, String hubPath) {
         return path.equals(hubPath) || path.startsWith(hubPath + "/");
     }
 

@@ -85,6 +85,17 @@ class PublisherTest {
                 assertEquals(200, exchange.status(), page[0] + ": " + page[1] + ": " + exchange.body());
             }
             assertEquals(4, hub.broadcaster().stats().published());
+            // DNS rebinding: another site's name resolved to 127.0.0.1 makes its page same-origin.
+            for (String host : List.of("rebind.attacker.example:8080", "127.0.0.1.attacker.example", "[2001:db8::1]:8080")) {
+                FakeExchange rebound = publishFrom("127.0.0.1").header("Host", host).header("Origin", "http://" + host);
+                hub.handler().handle(rebound);
+                assertEquals(403, rebound.status(), host);
+            }
+            for (String host : List.of("localhost:8080", "LOCALHOST", "127.8.9.10:1", "[::1]:8080", "app.localhost:3000")) {
+                FakeExchange local = publishFrom("127.0.0.1").header("Host", host);
+                hub.handler().handle(local);
+                assertEquals(200, local.status(), host + ": " + local.body());
+            }
         } finally {
             hub.stop();
         }

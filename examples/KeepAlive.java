@@ -1,5 +1,5 @@
 // Run: java -cp build/jdk-sse.jar examples/KeepAlive.java [port]
-// Try: curl -N http://localhost:8080/events     (": keep-alive" after each 3 s of silence, an event every 10 s)
+// Try: curl -N http://localhost:8080/events     (": keep-alive" after 3 to 4.5 s of silence, an event every 10 s)
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -41,7 +41,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
               --cors-origin ORIGIN     let pages from ORIGIN subscribe and publish (repeatable; * for any)
               --publish-token TOKEN    require "Authorization: Bearer TOKEN" to publish
                                        (or env JDKSSE_PUBLISH_TOKEN; without one only loopback clients may publish)
-              --redis URL              share one Redis stream with other hubs: redis://[[user]:password@]host:port[/db]
+              --redis URL              share one Redis stream with other hubs: redis://[[user]:password@]host[:port][/db]
                                        (or env JDKSSE_REDIS); --history is then the stream's approximate MAXLEN
               --redis-stream KEY       the stream's key (default jdksse; or env JDKSSE_REDIS_STREAM)
               --publisher-jwt-key KEY  Mercure (/.well-known/mercure): verify publishers' JWTs with KEY

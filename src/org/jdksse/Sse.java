@@ -14,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -259,11 +260,23 @@ public final class Sse {
     }
 
     /**
+     * Says whether a browser sent this request for a web page: it names one in {@code Origin} or
+     * {@code Referer}, as browsers do with every {@code POST}; tools such as {@code curl} name none.
+     *
+     * @param exchange the exchange
+     * @return {@code true} if the request names the page it comes from
+     */
+    public static boolean fromPage(HttpExchange exchange) {
+        return exchange.getRequestHeaders().containsKey("Origin") || exchange.getRequestHeaders().containsKey("Referer");
+    }
+
+    /**
      * Says whether the request's {@code Host} names this machine's loopback: {@code localhost}
      * (or a name under {@code .localhost}), a {@code 127.x.x.x} address or {@code [::1]}; a request
      * without one (HTTP/1.0) counts as naming it. A server that trusts loopback clients needs this
-     * beside {@link #crossOrigin}: a page whose site name an attacker points at 127.0.0.1 (DNS
-     * rebinding) is of the same origin as every request it makes, and only its {@code Host} tells.
+     * beside {@link #crossOrigin} for requests {@link #fromPage}: a page whose site name an attacker
+     * points at 127.0.0.1 (DNS rebinding) is of the same origin as every request it makes, and only
+     * its {@code Host} tells.
      *
      * @param exchange the exchange
      * @return {@code false} if the {@code Host} names anything else
@@ -273,7 +286,7 @@ public final class Sse {
         if (host == null) {
             return true;
         }
-        host = host.strip().toLowerCase(java.util.Locale.ROOT);
+        host = host.strip().toLowerCase(Locale.ROOT);
         String name;
         if (host.startsWith("[")) {
             int end = host.indexOf(']');

@@ -93,9 +93,9 @@ final class Publisher {
             if (remote == null || remote.getAddress() == null || !remote.getAddress().isLoopbackAddress()) {
                 throw new Refusal(403, "publishing is open to loopback clients only; start the hub with --publish-token");
             }
-            if (!Sse.hostIsLoopback(exchange)) {
+            if (Sse.fromPage(exchange) && !Sse.hostIsLoopback(exchange)) {
                 // A site whose name resolves to 127.0.0.1 (DNS rebinding) would pass the check below.
-                throw new Refusal(403, "publishing without a token is for requests to this machine's loopback names"
+                throw new Refusal(403, "a page may publish without a token only from this machine's loopback names"
                         + " (localhost, 127.0.0.1, [::1]); start the hub with --publish-token");
             }
             // A page from any site can post to this machine through its visitor's browser: only

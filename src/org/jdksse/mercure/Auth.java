@@ -79,8 +79,7 @@ final class Auth {
      * could publish with a visitor's cookie (the protocol requires a CSRF defence).
      */
     static void sameOrigin(HttpExchange exchange) throws Refusal {
-        boolean namesPage = exchange.getRequestHeaders().containsKey("Origin") || exchange.getRequestHeaders().containsKey("Referer");
-        if (!namesPage || Sse.crossOrigin(exchange) != null) {
+        if (!Sse.fromPage(exchange) || Sse.crossOrigin(exchange) != null) {
             throw new Refusal(403, "a publish authorized by cookie must come from the hub's own origin (Origin or Referer)");
         }
     }

@@ -172,7 +172,7 @@ final class MercureHandler implements HttpHandler {
             }
             // A page from any site can post to this machine through its visitor's browser, and a
             // site whose name resolves to 127.0.0.1 (DNS rebinding) is then of the same origin.
-            if (Sse.crossOrigin(exchange) != null || !Sse.hostIsLoopback(exchange)) {
+            if (Sse.crossOrigin(exchange) != null || Sse.fromPage(exchange) && !Sse.hostIsLoopback(exchange)) {
                 throw new Refusal(403, "a page from another origin may not publish without a JWT; give the hub a publisher key");
             }
         } else {

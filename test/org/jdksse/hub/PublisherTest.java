@@ -92,10 +92,14 @@ class PublisherTest {
                 assertEquals(403, rebound.status(), host);
             }
             for (String host : List.of("localhost:8080", "LOCALHOST", "127.8.9.10:1", "[::1]:8080", "app.localhost:3000")) {
-                FakeExchange local = publishFrom("127.0.0.1").header("Host", host);
+                FakeExchange local = publishFrom("127.0.0.1").header("Host", host).header("Origin", "http://" + host);
                 hub.handler().handle(local);
                 assertEquals(200, local.status(), host + ": " + local.body());
             }
+            // A tool names no page: its Host is whatever it was told to connect to.
+            FakeExchange tool = publishFrom("127.0.0.1").header("Host", "x");
+            hub.handler().handle(tool);
+            assertEquals(200, tool.status(), tool.body());
         } finally {
             hub.stop();
         }

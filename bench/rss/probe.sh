@@ -15,13 +15,20 @@ JAVA=$J/bin/java; JCMD=$J/bin/jcmd
 OUT=${OUTDIR:-/tmp/rss-out}/$LABEL; rm -rf "$OUT"; mkdir -p "$OUT"
 [ -f build/bench/.stamp ] || { $J/bin/javac --release 21 -encoding UTF-8 -d build/bench bench/src/*.java && touch build/bench/.stamp; }
 ulimit -n "$(ulimit -Hn)"
-PORT=$(( 9500 + RANDOM % 400 ))
 NMTF=; [ "$NMT" != off ] && NMTF="-XX:NativeMemoryTracking=$NMT"
 # shellcheck disable=SC2086
-env ${ENVV:-} taskset -c 0 "$JAVA" $OPTS $NMTF -Xlog:gc*:file=$OUT/gc.log -jar build/jdk-sse.jar --port "$PORT" >"$OUT/hub.log" 2>&1 &
+env ${ENVV:-} taskset -c 0 "$JAVA" $OPTS $NMTF -Xlog:gc*:file=$OUT/gc.log -jar build/jdk-sse.jar --port 0 >"$OUT/hub.log" 2>&1 &
 HUB=$!; GEN=
 trap '[ -n "$GEN" ] && kill $GEN 2>/dev/null; kill $HUB 2>/dev/null; sleep 1; kill -9 $HUB 2>/dev/null' EXIT
-for i in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+# Up once its own log says where it listens (port 0: a free one), and only while it is alive.
+PORT=
+for i in $(seq 1 100); do
+  kill -0 "$HUB" 2>/dev/null || { echo "probe: the hub exited at start"; cat "$OUT/hub.log"; exit 1; }
+  PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' "$OUT/hub.log" | head -1)
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+[ -n "$PORT" ] || { echo "probe: the hub did not start"; exit 1; }
 cpu() { awk '{print $14+$15}' /proc/$HUB/stat; }   # utime+stime ticks (no ')' in "java")
 snap() { # name
   local f=$OUT/$1

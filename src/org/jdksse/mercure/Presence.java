@@ -72,10 +72,7 @@ final class Presence {
             }
             path = uri.getRawPath();
         } catch (URISyntaxException e) {
-            if (!topic.startsWith("/")) {
-                return false;
-            }
-            path = topic; // an absolute path that is no URI: read as it is
+            path = pathOf(topic); // a template, say: a selector also matches its own text
         }
         if (path == null) {
             return false; // opaque, such as urn:isbn:1: no path at all
@@ -88,6 +85,27 @@ final class Presence {
             resolved = path;
         }
         return under(path, hubPath) || under(resolved, hubPath);
+    }
+
+    /**
+     * Returns the path of text that is no URI, read as a URL's: after a scheme and an authority,
+     * before a query or a fragment; null for relative text.
+     */
+    private static String pathOf(String text) {
+        String rest = text.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*:", "");
+        if (rest.length() == text.length() && !text.startsWith("/")) {
+            return null;
+        }
+        if (rest.startsWith("//")) {
+            int slash = rest.indexOf('/', 2);
+            rest = slash < 0 ? "" : rest.substring(slash);
+        }
+        int end = rest.length();
+        for (char c : new char[] {'?', '#'}) {
+            end = rest.indexOf(c) >= 0 ? Math.min(end, rest.indexOf(c)) : end;
+        }
+        rest = rest.substring(0, end);
+        return rest.startsWith("/") ? rest : null;
     }
 
     private static boolean under(String path, String hubPath) {

@@ -67,14 +67,17 @@ class PresenceTest {
         for (String topic : List.of("/.well-known/mercure/subscriptions/a/urn%3Auuid%3A1", "/.well-known/mercure",
                 "https://example.com/.well-known/mercure/subscriptions/a/b", "/%2Ewell-known/mercure/subscriptions/a/b",
                 "/x/../.well-known/mercure/subscriptions/a/b", "/.well-known/mercure/subscriptions/../..",
-                "https://example.com/.well-known/mercure/subscriptions/../..", "//example.com/.well-known/mercure/x")) {
+                "https://example.com/.well-known/mercure/subscriptions/../..", "//example.com/.well-known/mercure/x",
+                "https://example.com/.well-known/mercure/subscriptions{/topic}{/subscriber}",
+                "/.well-known/mercure/subscriptions{?topic}")) {
             HttpResponse<String> forged = hub.publish(all, HubFixture.form("topic", "https://example.com/a", "topic", topic,
                     "data", "{\"active\":false}", "private", "on"));
             assertEquals(403, forged.statusCode(), topic);
             assertTrue(forged.body().contains("the hub's own namespace"), forged.body());
         }
         for (String topic : List.of("/.well-known/mercurex", "https://example.com/books/1", "urn:isbn:1", "a b", "mercure",
-                "mercure/chat", "./mercure", "#top", ".well-known/mercure/subscriptions/a/b")) {
+                "mercure/chat", "./mercure", "#top", ".well-known/mercure/subscriptions/a/b", "https://example.com/{id}",
+                "{+base}/books")) {
             assertEquals(200, hub.publish(all, HubFixture.form("topic", topic, "data", "x")).statusCode(), topic);
             assertTrue(!Presence.reserved(topic, "/.well-known/mercure") && !Mercure.reservedTopic(topic), topic);
         }

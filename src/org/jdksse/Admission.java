@@ -104,11 +104,6 @@ final class Admission {
         return rejected.sum();
     }
 
-    /** Returns the subscriber limit in force. */
-    int maxSubscribers() {
-        return maxSubscribers;
-    }
-
     /**
      * The connection cap of {@link Sse#server} minus headroom, so that a full server still has
      * connections to answer 503 with (the descriptor limit minus 500 with the default cap).

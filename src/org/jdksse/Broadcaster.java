@@ -13,14 +13,12 @@ import java.util.function.Consumer;
  * Fans events out to many event-stream subscribers by topic, with resume, a slow-subscriber
  * policy, heartbeats, a subscriber limit and graceful shutdown.
  *
- * <p>Every event takes one path: {@code publish} appends it to the {@link EventLog} (which
- * assigns its id), and the log's tail hands each entry, in log order, to the fan-out, which
- * encodes it once and offers it to the bounded queue of every subscriber that wants it (once,
- * however many of its topics match). Each subscriber's own virtual thread (the caller of
- * {@link #serve}, or one started for it by {@link #handler}) writes everything queued for it and
- * flushes once. With the default in-memory log, ids are decimal numbers that start from the
- * clock; with a shared log (Redis Streams), every process sends the same events with the same
- * ids in the same order.
+ * <p>Every event takes the package's one path: the {@link EventLog} assigns its id, and the
+ * fan-out offers its one encoding to the bounded queue of every subscriber that wants it (once,
+ * however many of its topics match). Each subscriber's virtual thread (the caller of
+ * {@link #serve}, or one started by {@link #handler}) writes what is queued and flushes once.
+ * Ids are decimal numbers from the clock with the in-memory log; with a shared log (Redis
+ * Streams), every process sends the same events with the same ids in the same order.
  *
  * <ul>
  * <li><b>Slow subscribers.</b> A subscriber whose queue would exceed its bound (in events or in
@@ -62,14 +60,12 @@ public final class Broadcaster implements AutoCloseable {
     static final System.Logger LOG = ExchangeStream.LOG;
     /** The retry hint for a dropped or shut-down stream when the options set none. */
     static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(2);
-    /** How long {@code publishExcept} waits for its update to come back from a log's tail. */
-    static final Duration EXCLUSION_KEPT = Duration.ofSeconds(30);
-
     private final EventLog log;
     private final FanOut fanOut;
     private final Admission admission;
     private final Counters counters;
     private final Streams streams;
+    private final Publishing publishing;
 
     private Broadcaster(Builder b) {
         SseOptions options = b.options;
@@ -81,6 +77,7 @@ public final class Broadcaster implements AutoCloseable {
         this.counters = new Counters(fanOut);
         fanOut.start(log.tail(fanOut));
         this.streams = new Streams(options, policy, b.onSubscribe, admission, new Handoff(log, fanOut), fanOut, counters);
+        this.publishing = new Publishing(log, fanOut);
     }
 
     /**
@@ -148,8 +145,8 @@ public final class Broadcaster implements AutoCloseable {
     /**
      * Publishes an event to one topic: appends it to the log, which assigns its id; the log's
      * tail then queues its one encoding for every subscriber of the topic, never waiting for
-     * one (a subscriber whose queue is full is dropped instead). Publishing after
-     * {@link #close} still appends the event, but reaches no one.
+     * one (a subscriber whose queue is full is dropped instead). After {@link #close}, an
+     * in-memory log's broadcaster refuses it: no one would get it.
      *
      * @param topic the topic
      * @param event the event; an id it carries is replaced by the assigned one
@@ -157,6 +154,7 @@ public final class Broadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if {@code topic} is empty, longer than
      *         {@link Update#MAX_TOPIC_LENGTH} or holds a control character
      * @throws java.io.UncheckedIOException if the log cannot take the event now
+     * @throws IllegalStateException if the broadcaster is closed and its log is in memory
      * @throws NullPointerException if {@code topic} or {@code event} is null
      */
     public String publish(String topic, SseEvent event) {
@@ -168,6 +166,7 @@ public final class Broadcaster implements AutoCloseable {
      *
      * @param event the event; an id it carries is replaced by the assigned one
      * @return the assigned id
+     * @throws IllegalStateException if the broadcaster is closed and its log is in memory
      * @throws NullPointerException if {@code event} is null
      */
     public String publish(SseEvent event) {
@@ -186,20 +185,7 @@ public final class Broadcaster implements AutoCloseable {
      * @throws NullPointerException if {@code update} is null
      */
     public String publish(Update update) {
-        Objects.requireNonNull(update, "update");
-        refuseIfClosed();
-        return Flight.append(log, update);
-    }
-
-    /**
-     * Refuses an update that no subscriber anywhere would get: once closed, this broadcaster
-     * delivers nothing, and an in-memory log goes with its process. (A shared log's other
-     * readers, such as other hubs on one Redis stream, still deliver it.)
-     */
-    private void refuseIfClosed() {
-        if (fanOut.isClosed() && log instanceof MemoryLog) {
-            throw new IllegalStateException("the broadcaster is closed");
-        }
+        return publishing.publish(Objects.requireNonNull(update, "update"));
     }
 
     /**
@@ -220,19 +206,7 @@ public final class Broadcaster implements AutoCloseable {
      */
     public String publishExcept(String topic, SseEvent event, long excludedSubscriberId) {
         Update update = Update.of(topic, Objects.requireNonNull(event, "event").withId(null));
-        refuseIfClosed();
-        fanOut.exclude(update, excludedSubscriberId);
-        try {
-            return Flight.append(log, update);
-        } finally {
-            // Handed over already with the in-memory log. Another log's tail may still come, or
-            // hand back another instance (Redis) that never matches: forget it later, not never.
-            if (log instanceof MemoryLog) {
-                fanOut.forget(update);
-            } else {
-                Watchdog.shared().after(EXCLUSION_KEPT, () -> fanOut.forget(update));
-            }
-        }
+        return publishing.publishExcept(update, excludedSubscriberId);
     }
 
     /**
@@ -276,11 +250,6 @@ public final class Broadcaster implements AutoCloseable {
     /** Returns the 503 answers given so far (over the limit or closed); for tests and logs. */
     long rejected() {
         return admission.rejected();
-    }
-
-    /** Returns the subscriber limit in force. */
-    int maxSubscribers() {
-        return admission.maxSubscribers();
     }
 
     /** Returns the id of the last entry handed to the fan-out; for tests. */

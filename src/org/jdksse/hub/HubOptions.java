@@ -134,7 +134,7 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
         }
         // Every flag is also JDKSSE_<NAME> (DESIGN.md); the command line wins. Mercure's are read by mercure.build.
         for (String flag : HUB_FLAGS) {
-            String variable = "JDKSSE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+            String variable = variable(flag);
             String value = env.get(variable);
             if (!seen.contains(flag) && value != null && !value.isEmpty()) {
                 // One variable, so several origins come comma-separated.
@@ -178,6 +178,11 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
     private static final List<String> HUB_FLAGS = List.of("--host", "--port", "--history", "--heartbeat",
             "--max-subscribers", "--cors-origin", "--publish-token", "--redis", "--redis-stream", "--max-connections",
             "--request-timeout");
+
+    /** Returns the environment variable of a flag: {@code --max-connections} is {@code JDKSSE_MAX_CONNECTIONS}. */
+    static String variable(String flag) {
+        return "JDKSSE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+    }
 
     /** A flag's value, from the command line or the environment, and the name to give in an error. */
     private record Setting(String flag, String value, String source) {

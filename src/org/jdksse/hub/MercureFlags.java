@@ -62,7 +62,7 @@ final class MercureFlags {
 
     /** Names where a value came from, for its error: the flag when given, else its variable. */
     private static String source(String flag, String fromFlag) {
-        return fromFlag != null ? flag : "JDKSSE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+        return fromFlag != null ? flag : HubOptions.variable(flag);
     }
 
     private static TokenVerifier verifier(String name, String algorithm, String key) throws HubOptions.UsageException {

@@ -220,6 +220,22 @@ public final class LoadGen {
             r.value = (r.rssKib - rss0) / (double) n;
             row("idle", String.valueOf(n), r, "value=KiB per subscriber; fds=" + Proc.fds(pid) + " threads=" + Proc.threads(pid));
         }
+        int settled = intOpt("idle-settle", 0);
+        if (settled > 0) {
+            // the same subscribers, idle for longer: RSS once a collector that gives memory back after a
+            // quiet spell (G1's periodic collection, Go's scavenger) has had the time to
+            int n = levels[levels.length - 1];
+            long t0 = System.nanoTime();
+            long cpu0 = Proc.cpuTicks(pid);
+            sleep(settled);
+            Result r = new Result();
+            r.subs = liveCount();
+            r.cpuPct = Proc.cpuPct(cpu0, Proc.cpuTicks(pid), System.nanoTime() - t0);
+            r.rssKib = Proc.rssKib(pid);
+            r.errors = loop.errorCount;
+            r.value = (r.rssKib - rss0) / (double) n;
+            row("idle", "settled", r, "value=KiB per subscriber at " + n + ", " + (2 * settle + settled) + " s after connecting");
+        }
         int missing = sync(30);
         Result r = new Result();
         r.subs = liveCount();

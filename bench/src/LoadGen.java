@@ -209,32 +209,16 @@ public final class LoadGen {
         for (int n : levels) {
             ensure(n, false);
             sleep(settle); // let the server settle (lazy allocations, JIT)
-            long t0 = System.nanoTime();
-            long cpu0 = Proc.cpuTicks(pid);
-            sleep(settle);
-            Result r = new Result();
-            r.subs = liveCount();
-            r.cpuPct = Proc.cpuPct(cpu0, Proc.cpuTicks(pid), System.nanoTime() - t0);
-            r.rssKib = Proc.rssKib(pid);
-            r.errors = loop.errorCount;
-            r.value = (r.rssKib - rss0) / (double) n;
-            row("idle", String.valueOf(n), r, "value=KiB per subscriber; fds=" + Proc.fds(pid) + " threads=" + Proc.threads(pid));
+            row("idle", String.valueOf(n), idleSample(settle, rss0, n), "value=KiB per subscriber; fds=" + Proc.fds(pid) + " threads="
+                    + Proc.threads(pid));
         }
         int settled = intOpt("idle-settle", 0);
         if (settled > 0) {
             // the same subscribers, idle for longer: RSS once a collector that gives memory back after a
             // quiet spell (G1's periodic collection, Go's scavenger) has had the time to
             int n = levels[levels.length - 1];
-            long t0 = System.nanoTime();
-            long cpu0 = Proc.cpuTicks(pid);
-            sleep(settled);
-            Result r = new Result();
-            r.subs = liveCount();
-            r.cpuPct = Proc.cpuPct(cpu0, Proc.cpuTicks(pid), System.nanoTime() - t0);
-            r.rssKib = Proc.rssKib(pid);
-            r.errors = loop.errorCount;
-            r.value = (r.rssKib - rss0) / (double) n;
-            row("idle", "settled", r, "value=KiB per subscriber at " + n + ", " + (2 * settle + settled) + " s after connecting");
+            row("idle", "settled", idleSample(settled, rss0, n), "value=KiB per subscriber at " + n + ", " + (2 * settle + settled)
+                    + " s after connecting");
         }
         int missing = sync(30);
         Result r = new Result();
@@ -262,6 +246,20 @@ public final class LoadGen {
                     + "); live KiB " + live0 + " -> " + live);
         }
         row("idle", "check", r, "all idle subscribers still receive an event: " + (missing == 0 ? "yes" : missing + " missing") + heap);
+    }
+
+    /** The server's CPU over the next seconds, then its RSS per subscriber above rss0 with n connected. */
+    private Result idleSample(int seconds, long rss0, int n) {
+        long t0 = System.nanoTime();
+        long cpu0 = Proc.cpuTicks(pid);
+        sleep(seconds);
+        Result r = new Result();
+        r.subs = liveCount();
+        r.cpuPct = Proc.cpuPct(cpu0, Proc.cpuTicks(pid), System.nanoTime() - t0);
+        r.rssKib = Proc.rssKib(pid);
+        r.errors = loop.errorCount;
+        r.value = (r.rssKib - rss0) / (double) n;
+        return r;
     }
 
     /**

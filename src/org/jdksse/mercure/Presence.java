@@ -100,11 +100,7 @@ final class Presence {
             int slash = rest.indexOf('/', 2);
             rest = slash < 0 ? "" : rest.substring(slash);
         }
-        int end = rest.length();
-        for (char c : new char[] {'?', '#'}) {
-            end = rest.indexOf(c) >= 0 ? Math.min(end, rest.indexOf(c)) : end;
-        }
-        rest = rest.substring(0, end);
+        rest = rest.split("[?#]", 2)[0];
         return rest.startsWith("/") ? rest : null;
     }
 

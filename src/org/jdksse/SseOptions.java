@@ -48,7 +48,7 @@ public record SseOptions(Duration heartbeat, String heartbeatComment, Duration r
             throw new IllegalArgumentException("heartbeat must be zero (off) or from " + MIN_HEARTBEAT.toMillis()
                     + " ms to " + MAX_HEARTBEAT.toDays() + " days, not " + heartbeat);
         }
-        SseEvent.comment(heartbeatComment);
+        FrameWriter.requireWellFormed("heartbeatComment", heartbeatComment);
         if (retry != null) {
             SseEvent.retry(retry);
         }

@@ -49,6 +49,13 @@ class SseOptionsTest {
     }
 
     @Test
+    void anUnpairedSurrogateInTheHeartbeatCommentIsRefusedByItsName() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SseOptions.defaults().withHeartbeat(Duration.ofSeconds(1), "beat\uD800"));
+        assertEquals("heartbeatComment holds an unpaired surrogate at index 4", e.getMessage());
+    }
+
+    @Test
     void negativeRetryIsRejected() {
         var e = assertThrows(IllegalArgumentException.class, () -> SseOptions.defaults().withRetry(Duration.ofSeconds(-1)));
         assertTrue(e.getMessage().startsWith("retry "));

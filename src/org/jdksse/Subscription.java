@@ -185,13 +185,15 @@ final class Subscription implements Subscriber {
 
     /**
      * Puts the reset (if any), the hook's frames and the replay ahead of the live frames queued
-     * since {@link #markLive}; called once, before {@link #run}.
+     * since {@link #markLive}; called once, before {@link #run}. A stream shut down meanwhile
+     * still writes them: the live frames it keeps must not reach the client without what comes
+     * before them, or its next resume would skip the replay for good.
      */
     void release(byte[] reset, List<byte[]> replay) {
         Thread idle = null;
         lock.lock();
         try {
-            if (state == OPEN && pending.putAhead(reset, replay)) {
+            if (state != DEAD && pending.putAhead(reset, replay)) {
                 idle = takeWaiter();
             }
         } finally {

@@ -66,6 +66,20 @@ class SubscriptionTest {
     }
 
     @Test
+    void aShutdownWhileTheReplayIsReadStillWritesTheReplayBeforeTheLiveFrames() throws Exception {
+        FakeWriter writer = new FakeWriter();
+        Subscription sub = subscription(writer, 100);
+        sub.markLive();
+        sub.offer(frame("live"));
+        sub.shutdown(); // the broadcaster closes while the log reads the replay
+        sub.release(null, List.of(frame("replayed")));
+        Thread thread = start(sub);
+        thread.join(5000);
+        assertEquals(List.of("data: replayed\n\n", "data: live\n\n", "retry: 2000\n\n"), writer.frames(),
+                "no live frame without the replay before it");
+    }
+
+    @Test
     void whatQueuedWhileAWriteWasBlockedLeavesInOneBatch() throws Exception {
         FakeWriter writer = new FakeWriter();
         writer.blockWrites();

@@ -151,8 +151,10 @@ final class ExchangeStream implements SseStream {
             if (!open.get()) {
                 return false;
             }
-            writer = Thread.currentThread();
+            // The stamp before the thread: the watchdog reads them the other way round, so it
+            // never pairs this write with the last one's start.
             writeStarted = System.nanoTime();
+            writer = Thread.currentThread();
             for (byte[] frame : frames) {
                 body.write(frame);
             }
@@ -242,8 +244,8 @@ final class ExchangeStream implements SseStream {
         close();
         lock.lock();
         try {
-            writer = Thread.currentThread();
             writeStarted = System.nanoTime();
+            writer = Thread.currentThread();
             exchange.close();
         } finally {
             writer = null;

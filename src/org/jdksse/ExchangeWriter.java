@@ -23,6 +23,8 @@ final class ExchangeWriter implements Subscription.Writer {
     /** The thread inside a write or the final close, so that {@link #abort} can unblock it. */
     private volatile Thread writing;
     private volatile boolean aborted;
+    /** Frames handed to the body so far: the watchdog's sign that a long batch still moves. */
+    private volatile long frames;
 
     private ExchangeWriter(HttpExchange exchange) {
         this.exchange = exchange;
@@ -45,7 +47,7 @@ final class ExchangeWriter implements Subscription.Writer {
     }
 
     @Override
-    public boolean write(Collection<byte[]> frames) {
+    public boolean write(Collection<byte[]> batch) {
         // Publish the thread before checking the flag, and abort() sets the flag before reading
         // the thread: one of the two always sees the other, so no write starts after an abort.
         writing = Thread.currentThread();
@@ -55,13 +57,17 @@ final class ExchangeWriter implements Subscription.Writer {
             }
             // Live batches are always ArrayDeques: a loop of their own keeps that call site
             // monomorphic, where one loop over three collection types is not (bench/results).
-            if (frames instanceof ArrayDeque<byte[]> queue) {
+            // Each returning write() counts: the body only takes a frame once the socket has
+            // taken what it buffered before, so a slow reader still moves the count.
+            if (batch instanceof ArrayDeque<byte[]> queue) {
                 for (byte[] frame : queue) {
                     body.write(frame);
+                    frames++;
                 }
             } else {
-                for (byte[] frame : frames) {
+                for (byte[] frame : batch) {
                     body.write(frame);
+                    frames++;
                 }
             }
             body.flush();
@@ -72,6 +78,11 @@ final class ExchangeWriter implements Subscription.Writer {
         } finally {
             writing = null;
         }
+    }
+
+    @Override
+    public long framesWritten() {
+        return frames;
     }
 
     /** Ends the response (the chunked stream's last chunk); an abort unblocks it too. */

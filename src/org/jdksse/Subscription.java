@@ -57,6 +57,9 @@ final class Subscription implements Subscriber {
         /** Writes the frames and flushes once; {@code false} if the client is gone. */
         boolean write(Collection<byte[]> frames);
 
+        /** Returns how many frames were written so far; read by the watchdog during a write. */
+        long framesWritten();
+
         /** Ends the response. */
         void finish();
 
@@ -92,6 +95,9 @@ final class Subscription implements Subscriber {
     private volatile long writeStarted;
     /** When the last write ended (System.nanoTime). */
     private volatile long lastWrite = System.nanoTime();
+    // The watchdog's own: the writer's frame count at its last look, and when that count moved.
+    private long seenFrames;
+    private long seenMoving;
 
     Subscription(long id, Interest interest, Policy policy, Writer writer, Owner owner) {
         this.id = id;
@@ -261,14 +267,20 @@ final class Subscription implements Subscriber {
     }
 
     /**
-     * The watchdog's periodic check: aborts a write stuck for longer than {@code stall}, or asks
-     * for a heartbeat when the stream has been silent for {@code silence}. The subscriber's own
-     * thread then waits without a timeout: a timed wait costs a timer per wake-up, per event.
+     * The watchdog's periodic check: aborts a write that has not moved a frame for longer than
+     * {@code stall}, or asks for a heartbeat when the stream has been silent for {@code silence}.
+     * The subscriber's own thread then waits without a timeout: a timed wait costs a timer per
+     * wake-up, per event. Called by the watchdog's one thread only.
      */
     void check(long now, long silence, long stall) {
         long started = writeStarted;
         if (started != 0) {
-            if (now - started > stall) {
+            // A long batch (a whole replay to a slow reader) is fine while its frames keep going.
+            long frames = writer.framesWritten();
+            if (frames != seenFrames) {
+                seenFrames = frames;
+                seenMoving = now;
+            } else if (now - Math.max(started, seenMoving) > stall) {
                 stalled();
             }
             return;

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,6 +236,42 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
         Await.value("stalled write aborted", Duration.ofSeconds(5), () -> broadcaster.stats().dropped().get("stalled"), n -> n == 1);
         // counted as it leaves: the count may come a moment before the subscriber is gone
         Await.value("the stalled subscriber gone", Duration.ofSeconds(5), () -> broadcaster.stats().subscribers(), n -> n == 0);
+    }
+
+    @Test
+    void aReplayThatTakesLongerThanTwoHeartbeatsReachesAClientThatKeepsReading() throws Exception {
+        int port = serveWithoutWelcome(Broadcaster.builder().log(EventLog.inMemory(1000, 64L << 20, 1))
+                .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(500))));
+        String payload = "z".repeat(32 * 1024);
+        int events = 150; // about 5 MB, one batch: some seconds at the pace below, against a 1 s stall bound
+        for (int k = 0; k < events; k++) {
+            broadcaster.publish("t", SseEvent.of(payload));
+        }
+        int ids = 0;
+        try (Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(8192);
+            slow.connect(new InetSocketAddress("127.0.0.1", port));
+            slow.setSoTimeout(10_000);
+            slow.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = slow.getInputStream();
+            byte[] buffer = new byte[16 * 1024];
+            String carry = "";
+            // Reads all the time, at a few MB/s: the write moves every few milliseconds.
+            for (int n; ids < events - 1 && (n = in.read(buffer)) >= 0; ) {
+                String text = carry + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                int at = 0;
+                for (int i; (i = text.indexOf("\nid: ", at)) >= 0; at = i + 1) {
+                    ids++;
+                }
+                carry = text.substring(Math.max(at, text.length() - 5));
+                Thread.sleep(5);
+            }
+        } catch (IOException reset) {
+            // the stream was aborted: the count below says so
+        }
+        assertEquals(events - 1, ids, "ids after 1 received; dropped " + broadcaster.stats().dropped());
+        assertEquals(0L, broadcaster.stats().dropped().get("stalled"));
     }
 
     @Test

@@ -54,6 +54,16 @@ final class FakeWriter implements Subscription.Writer {
     }
 
     @Override
+    public long framesWritten() {
+        lock.lock();
+        try {
+            return frames.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void finish() {
         finished.countDown();
     }

@@ -90,10 +90,12 @@ record RedisUri(String host, int port, String user, String password, int db) {
         }
     }
 
-    /** Returns the URL with any user info replaced, for messages. */
+    /** Returns the URL with everything up to its last {@code @} replaced, for messages. */
     private static String redact(URI uri) {
         // By text, not getRawUserInfo: a URI with an unparsable authority has none, yet may hold one.
-        return uri.toString().replaceFirst("^([^/]*//)[^/?#]*@", "$1***@");
+        // Up to the last '@', not the first '/', '?' or '#': an unescaped password may hold any of
+        // those (the parser then reads it as a path, query or fragment), and a host never holds '@'.
+        return uri.toString().replaceFirst("(?s)^([^/]*//)?.*@", "$1***@");
     }
 
     /** Returns host:port, for messages. */

@@ -34,4 +34,16 @@ class RedisUriTest {
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
     }
+
+    @Test
+    void aPasswordHoldingAnUnescapedDelimiterIsNotShownEitherSideOfIt() {
+        // The parser ends the authority at the first '#', '?', '/' or '@' of such a password, so
+        // the URL has no host; the refusal may show neither half.
+        for (String c : List.of("#", "?", "/", "@")) {
+            for (String bad : List.of("redis://:open" + c + "sesame@h:6379", "redis://alice:open" + c + "sesame@h:6379/0")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
+                assertFalse(e.getMessage().contains("open") || e.getMessage().contains("sesame"), bad + " -> " + e.getMessage());
+            }
+        }
+    }
 }

@@ -34,7 +34,9 @@ final class Commands implements AutoCloseable {
     /**
      * Runs a command. With {@code idempotent}, a failure on a connection that was idle is retried
      * once on a new one (it was likely left dead by a restart); a write is never retried, since
-     * Redis may have applied it before the connection broke.
+     * Redis may have applied it before the connection broke. An error reply is neither retried nor
+     * news about health: Redis answered, so it is reachable, yet the answer may be NOAUTH, which
+     * must not look healthy either.
      *
      * @throws Resp.ErrorReply if Redis answered with an error
      * @throws IOException if Redis could not be reached or did not answer in time
@@ -56,6 +58,8 @@ final class Commands implements AutoCloseable {
             Object reply = call(connection, args);
             health.up();
             return reply;
+        } catch (Resp.ErrorReply e) {
+            throw e;
         } catch (IOException e) {
             if (!(idempotent && reused)) {
                 health.down(e.getMessage());
@@ -67,6 +71,8 @@ final class Commands implements AutoCloseable {
             Object reply = call(connection, args);
             health.up();
             return reply;
+        } catch (Resp.ErrorReply e) {
+            throw e;
         } catch (IOException e) {
             health.down(e.getMessage());
             throw e;

@@ -146,6 +146,10 @@ public final class RedisEventLog implements EventLog {
         RedisEventLog log = new RedisEventLog(uri, streamKey, maxLen);
         try {
             log.commands.call(true, "PING");
+        } catch (Resp.ErrorReply e) {
+            // Commands leaves the health alone on an error reply, but PING refused (NOAUTH, say)
+            // means this log can serve nothing: a reason better than "not connected yet".
+            log.health.down("redis at " + uri.address() + ": " + e.getMessage());
         } catch (IOException e) {
             // health already holds the reason; the first append or the tail tries again.
         }

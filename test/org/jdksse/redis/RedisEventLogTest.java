@@ -222,6 +222,17 @@ class RedisEventLogTest extends RedisFixture {
     }
 
     @Test
+    void aRefusedOwnIdLeavesTheLogReachable(TestInfo info) throws Exception {
+        // No tail: its next read would mark the log reachable again and hide a wrong status.
+        try (RedisEventLog log = RedisEventLog.connect(redis.uri(), stream(info), 1000)) {
+            log.append(Update.of("t", SseEvent.builder().id("dup").data("x").build()));
+            assertTrue(log.status().reachable(), log.status().toString());
+            assertThrows(EventLog.DuplicateIdException.class, () -> log.append(Update.of("t", SseEvent.builder().id("dup").data("y").build())));
+            assertTrue(log.status().reachable(), "Redis answered, yet: " + log.status());
+        }
+    }
+
+    @Test
     void anOwnIdMayReturnOnceItsEntryWasTrimmedAndTheIndexForgetsIt(TestInfo info) throws Exception {
         String key = stream(info);
         try (RedisEventLog log = RedisEventLog.connect(redis.uri(), key, 10)) {
@@ -267,6 +278,18 @@ class RedisEventLogTest extends RedisFixture {
                 assertEquals(List.of("a", "b"), data(user.readAfter(null, b, ALL)));
                 assertEquals(Gap.UNKNOWN, otherDb.readAfter(a, b, ALL).gap());
             }
+        }
+    }
+
+    @Test
+    void aRedisThatAnswersNoauthIsUnreachableEvenThoughItAnswers() throws Exception {
+        try (RedisServer secured = RedisServer.start("--requirepass", "s3cret");
+                RedisEventLog log = RedisEventLog.connect("redis://127.0.0.1:" + secured.port(), "k", 10)) {
+            assertThrows(UncheckedIOException.class, () -> log.append(update("t", "x")));
+            assertThrows(UncheckedIOException.class, () -> log.readAfter(null, "1-0", ALL));
+            EventLog.Status status = log.status();
+            assertFalse(status.reachable());
+            assertEquals("redis at 127.0.0.1:" + secured.port() + ": NOAUTH Authentication required.", status.reason());
         }
     }
 

@@ -255,6 +255,44 @@ async function consoleShowsPublishedEvents() {
   }
 }
 
+// The console's own parser on a stream cut between an event's id and the blank line that would
+// dispatch it: the id is not taken, so the reconnect asks from the event before and the cut event
+// is shown. The stream is played by the test (page.route), so that it can end at that byte.
+async function consoleResumesFromTheLastDispatchedId() {
+  const hub = env('HUB_URL');
+  const topic = `interop-console-cut-${process.pid}`;
+  // Event 2 has an id and no data (nothing to show, yet its id counts once dispatched); event 3's
+  // blank line never comes. A later answer replays what follows the id asked for, and stops the retries.
+  const log = [['1', 'id: 1\ndata: one\n\n'], ['2', 'id: 2\n\n'], ['3', 'id: 3\ndata: three\n\n']];
+  const asked = [];
+  const page = await newPage();
+  try {
+    await page.route((url) => url.pathname === '/events' && url.searchParams.get('topic') === topic, (route) => {
+      const last = route.request().headers()['last-event-id'] ?? null;
+      asked.push(last);
+      const body = last === null
+        ? 'retry: 100\n\n' + log.map(([, text]) => text).join('').slice(0, -1)
+        : 'retry: 600000\n\n' + log.slice(log.findIndex(([id]) => id === last) + 1).map(([, text]) => text).join('');
+      return route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream' }, body });
+    });
+    await page.goto(hub + '/');
+    await page.fill('#topics', topic);
+    await page.click('#subscribe');
+    await waitFor(() => asked.length >= 2, 10_000, 'the console reconnected after its stream ended');
+    if (asked[1] !== '2') throw new Error(`the reconnect sent Last-Event-ID ${JSON.stringify(asked[1])}, not "2", the id of the last event dispatched`);
+    const rows = () => page.$$eval('#log tr.event', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent).join(' ')));
+    await waitFor(async () => (await rows()).length >= 2, 5000, 'two rows in the console');
+    await sleep(300);
+    const got = await rows();
+    const want = ['message 1 one', 'message 3 three'];
+    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`console rows: ${JSON.stringify(got)}; want ${JSON.stringify(want)}`);
+    if (page.jsErrors.length) throw new Error(`page errors: ${page.jsErrors.join('; ')}`);
+    return `cut after "id: 3" before its blank line: the reconnect sent Last-Event-ID: 2 (an id-only event's) and event 3 was shown once`;
+  } finally {
+    await page.close();
+  }
+}
+
 // Two chat users, one page each, shared by the two chat checks.
 let chatPages = null;
 async function chatUsers() {
@@ -410,6 +448,7 @@ await runChecks([
   { name: 'browser: chat shows HTML from a message as text, never as markup', fn: chatMarkupIsText, timeoutMs: 30_000 },
   { name: 'browser: a chat page that reconnects shows its own message once', fn: chatReconnectShowsOwnMessageOnce, timeoutMs: 40_000 },
   { name: 'browser: hub console subscribes and shows published events', fn: consoleShowsPublishedEvents, timeoutMs: 40_000 },
+  { name: 'browser: the hub console resumes from the last dispatched id when a stream ends mid-event', fn: consoleResumesFromTheLastDispatchedId, timeoutMs: 30_000 },
   { name: 'browser: stocks page table updates from price events', fn: stocksTableUpdates, timeoutMs: 40_000 },
   { name: 'browser: LLM page shows the answer appearing token by token', fn: llmAnswerAppears, timeoutMs: 60_000 },
   { name: 'browser: EventSource reconnects after the stream ends and resumes with Last-Event-ID', fn: reconnectWithLastEventId, timeoutMs: 60_000 },

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdksse.client.EventSource;
 import org.jdksse.client.MessageEvent;
 
@@ -24,11 +26,17 @@ import org.jdksse.client.MessageEvent;
  * it exits 0 when the server answers 204 (or stdout is closed), 1 with a one-line reason on a fatal
  * error, and 2 with the usage on bad arguments. {@code --read-timeout} replaces a connection that
  * has been silent that long (set it above the server's heartbeat, to find half-open connections).
+ * What it prints never holds a URL's user info, its {@code authorization} query parameter (a
+ * Mercure token) or a header's value.
  */
 final class Listen {
     static final String USAGE = "usage: listen URL [--last-event-id ID] [--header 'Name: value']... [--read-timeout SECONDS]";
     /** The longest --read-timeout: a day of silence is no longer a connection worth watching. */
     private static final BigDecimal MAX_READ_TIMEOUT = BigDecimal.valueOf(86_400);
+    /** A URL in a message: a scheme, then everything up to white space (a URI holds none). */
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S*");
+    private static final Pattern AUTHORIZATION = Pattern.compile("(?i)([?&]authorization=)[^&]*");
+    private static final Pattern USER_INFO = Pattern.compile("^([^/]*//).*@");
 
     private Listen() {
     }
@@ -44,7 +52,7 @@ final class Listen {
         try {
             builder = parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("listen: " + e.getMessage());
+            err.println("listen: " + redact(e.getMessage()));
             err.println(USAGE);
             return 2;
         }
@@ -113,7 +121,8 @@ final class Listen {
                     String header = value(args, ++i, arg);
                     int colon = header.indexOf(':');
                     if (colon <= 0) {
-                        throw new IllegalArgumentException("--header must look like 'Name: value': " + header);
+                        // Not echoed: without its colon, "Authorization Bearer ..." is still a token.
+                        throw new IllegalArgumentException("--header must look like 'Name: value'");
                     }
                     headers.add(new String[] {header.substring(0, colon).strip(), header.substring(colon + 1).strip()});
                 }
@@ -135,7 +144,9 @@ final class Listen {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("URL is not valid: " + e.getMessage());
+            // The reason and where, not getMessage: it quotes the whole text, which redact cannot
+            // delimit when the fault is a space.
+            throw new IllegalArgumentException("URL is not valid: " + e.getReason() + " at index " + e.getIndex());
         }
         EventSource.Builder builder = EventSource.builder(uri);
         if (lastEventId != null) {
@@ -148,7 +159,8 @@ final class Listen {
             try {
                 builder.header(h[0], h[1]);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--header " + h[0] + ": " + e.getMessage());
+                // The JDK's message quotes the value, which may be a token.
+                throw new IllegalArgumentException("--header " + h[0] + ": the name is not a token, or the value holds a control character");
             }
         }
         return builder;
@@ -178,14 +190,35 @@ final class Listen {
         return Duration.ofMillis(millis);
     }
 
-    /** Returns a one-line reason; HttpClient's ConnectException has no message of its own, only its cause. */
+    /**
+     * Returns a one-line reason, redacted; HttpClient's ConnectException has no message of its
+     * own, only its cause.
+     */
     static String reason(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t.getMessage() != null) {
-                return t == error ? t.getMessage() : error.getClass().getSimpleName() + ": " + t.getMessage();
+                return redact(t == error ? t.getMessage() : error.getClass().getSimpleName() + ": " + t.getMessage());
             }
         }
         return error.getClass().getSimpleName();
+    }
+
+    /**
+     * Returns the text with the {@code authorization} query parameter and the user info of each
+     * URL in it replaced by {@code ***}: the client's messages name the URL, and a log must not
+     * hold the token or password it may carry.
+     */
+    static String redact(String text) {
+        Matcher url = URL.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (url.find()) {
+            // The parameter first: a token may hold an '@'. Then up to the last '@', not the first
+            // '/', '?' or '#': a password may hold any of those unescaped.
+            String safe = AUTHORIZATION.matcher(url.group()).replaceAll("$1***");
+            safe = USER_INFO.matcher(safe).replaceFirst("$1***@");
+            url.appendReplacement(out, Matcher.quoteReplacement(safe));
+        }
+        return url.appendTail(out).toString();
     }
 
     /** Returns the event as one JSON line ending in LF, with text outside ASCII kept readable. */

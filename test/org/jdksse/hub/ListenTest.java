@@ -4,6 +4,7 @@ import static org.jdksse.testing.ScriptedServer.status;
 import static org.jdksse.testing.ScriptedServer.stream;
 import static org.jdksse.testing.ScriptedServer.streamThenHang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -148,6 +149,49 @@ class ListenTest {
         Run run = listen("http://127.0.0.1:99999/e");
         assertEquals(2, run.code(), run.err());
         assertEquals(List.of("listen: uri port must be from 1 to 65535: http://127.0.0.1:99999/e", Listen.USAGE), run.errLines());
+    }
+
+    @Test
+    void aUrlIsPrintedWithoutItsUserInfoOrAuthorizationToken() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(streamThenHang("retry: 10\n\n"), status(401, "text/plain", "bad token\n"))) {
+            URI plain = server.uri("/.well-known/mercure?topic=x&authorization=s3cret.tok.en");
+            String url = plain.toString().replace("//", "//alice:pa55@");
+            Run run = listen(url, "--read-timeout", "0.3");
+            assertEquals(1, run.code(), run.err());
+            String shown = "http://***@" + plain.getAuthority() + "/.well-known/mercure?topic=x&authorization=***";
+            assertEquals(List.of("listen: no data for 300 ms from " + shown + "; reconnecting", "listen: HTTP 401 from " + shown), run.errLines());
+            assertEquals("/.well-known/mercure?topic=x&authorization=s3cret.tok.en", server.requests().get(1).path(), "sent as given");
+        }
+    }
+
+    @Test
+    void refusedArgumentsNeverEchoAPasswordOrToken() {
+        String[][] bad = {
+            {"http://alice:pa55@127.0.0.1:1/a?authorization=s3cret", "http://127.0.0.1:1/b?Authorization=s3cret"},
+            {"http://alice:pa55@127.0.0.1:99999/e?authorization=s3cret"},
+            {"ftp://alice:pa55@127.0.0.1/e?authorization=s3cret"},
+            {"http://:pa#55@127.0.0.1:1/e"},
+            {"http://127.0.0.1:1/e?authorization=s3cret and more"},
+            {"http://127.0.0.1:1/", "--header", "Authorization Bearer s3cret"},
+            {"http://127.0.0.1:1/", "--header", "Authorization: Bearer s3\u0001cret"},
+        };
+        for (String[] args : bad) {
+            Run run = listen(args);
+            String label = String.join(" ", args);
+            assertEquals(2, run.code(), label);
+            assertFalse(run.err().contains("pa55") || run.err().contains("pa#55") || run.err().contains("s3"), label + ": " + run.err());
+            assertEquals(2, run.errLines().size(), label + ": " + run.err());
+        }
+    }
+
+    @Test
+    void redactHidesTheUserInfoAndAuthorizationOfEveryUrlInALine() {
+        assertEquals("got http://***@h:80/a?x=1&authorization=***&y=2 and https://h/b?AUTHORIZATION=*** and ftp://***@h",
+                Listen.redact("got http://u:p@h:80/a?x=1&authorization=t.o.k&y=2 and https://h/b?AUTHORIZATION=t and ftp://u:p#w@h"));
+        // A password may hold '/', '?', '#' or '@' unescaped, and a token an '@'.
+        assertEquals("http://***@h/e", Listen.redact("http://u:p/q?r#s@t@h/e"));
+        assertEquals("http://h/e?authorization=***", Listen.redact("http://h/e?authorization=a@b"));
+        assertEquals("no URL: authorization=t", Listen.redact("no URL: authorization=t"));
     }
 
     @Test

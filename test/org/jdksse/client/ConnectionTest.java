@@ -74,6 +74,15 @@ class ConnectionTest {
     }
 
     @Test
+    void theConnectTimeoutDoesNotCutAStreamThatOutlivesIt() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(stream("id: 1\ndata: a\n\n", Duration.ofMillis(1000), "data: b\n\n"));
+             EventSource source = source(server).connectTimeout(Duration.ofMillis(300)).build()) {
+            assertEquals(List.of("message:a#1", "message:b#1"), drain(source));
+            assertEquals(2, server.requests().size(), "one stream, then the 204");
+        }
+    }
+
+    @Test
     void aListenerSlowerThanTheReadTimeoutIsNotTakenForASilentServer() throws Exception {
         List<Object> steps = new ArrayList<>();
         List<String> expected = new ArrayList<>();

@@ -127,10 +127,11 @@ final class Streams {
         } finally {
             if (!handedOver) {
                 // Something threw after the subscriber may have gone live: out of its topics too,
-                // or it would stay in the fan-out with no thread to write or end it.
+                // or it would stay in the fan-out with no thread to write or end it; and done,
+                // or a close that listed it would wait for it until the deadline.
                 if (sub != null) {
                     fanOut.leave(sub);
-                    sub.abort();
+                    sub.abandon();
                 }
                 release(sub, expiry);
             }

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * <p>The fan-out calls {@link #offer}; {@link #run} is called once, by the exchange's handler
- * thread, and returns when the stream is over; any thread may call {@link #drop},
+ * thread, and returns when the stream is over (or, if it never will be, that thread calls
+ * {@link #abandon} instead); any thread may call {@link #drop},
  * {@link #shutdown} and {@link #abort}, none of which blocks. The queue lock is never held
  * during I/O.
  */
@@ -250,6 +251,16 @@ final class Subscription implements Subscriber {
             lock.unlock();
         }
         LockSupport.unpark(idle);
+    }
+
+    /**
+     * Aborts a subscription whose {@link #run} will never be called (its request failed before
+     * its stream was handed over, a refusal to a client already gone, say) and counts it done,
+     * so that a close that listed it does not wait for it until the deadline.
+     */
+    void abandon() {
+        abort();
+        done.countDown();
     }
 
     /** Ends the stream at once, unblocking a write in progress (which closes the connection). */

@@ -1,6 +1,7 @@
 package org.jdksse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,13 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdksse.testing.Await;
+import org.jdksse.testing.FakeExchange;
 import org.jdksse.testing.RawClient;
 import org.jdksse.testing.WhatwgParser.Event;
 import org.junit.jupiter.api.Test;
@@ -221,6 +226,36 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
         assertEquals(1, reader.events().retries());
         assertEquals(1L, broadcaster.stats().dropped().get("stalled"));
         assertConnectionEnds(stuck, "the stuck client's connection was left open");
+    }
+
+    @Test
+    void aSubscriberRefusedAtCloseWhoseClientIsGoneIsNeitherWaitedForNorCountedAsStalled() throws Exception {
+        CountDownLatch inHook = new CountDownLatch(1);
+        broadcaster = Broadcaster.builder().log(firstIdOne()).queueEvents(100_000).onSubscribe(sub -> {
+            inHook.countDown();
+            try {
+                // send() answers false once close has taken its list of subscribers (this one
+                // in it) and shut them down; then this one goes on to join and is refused.
+                Await.until("close shut the subscriber down", () -> !sub.send(SseEvent.of("probe")));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).build();
+        FakeExchange gone = new FakeExchange("GET", "/events?topic=t", "127.0.0.1", "").clientGone();
+        Duration grace = Duration.ofSeconds(5);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> serving = pool.submit(() -> {
+                broadcaster.serve(gone, Interest.topics(Set.of("t")));
+                return null;
+            });
+            assertTrue(inHook.await(10, TimeUnit.SECONDS), "the subscriber reached its hook");
+            Future<?> closing = pool.submit(() -> broadcaster.close(grace));
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> serving.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, refused.getCause(), "the 503 could not be written");
+            closing.get(grace.toSeconds() + 10, TimeUnit.SECONDS);
+        }
+        assertEquals(503, gone.status());
+        assertEquals(0L, broadcaster.stats().dropped().get("stalled"), "a subscriber that never streamed did not stall");
     }
 
     @Test

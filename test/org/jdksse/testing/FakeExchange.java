@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * An exchange made by hand, so that a handler can be called with a remote address no test could
- * connect from (such as 192.0.2.1, a documentation address): no packet is sent anywhere.
+ * connect from (such as 192.0.2.1, a documentation address), or with a client that is gone: no
+ * packet is sent anywhere.
  */
 public final class FakeExchange extends HttpExchange {
     private final String method;
@@ -28,6 +30,25 @@ public final class FakeExchange extends HttpExchange {
     private final Map<String, Object> attributes = new HashMap<>();
     private InputStream in;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private volatile boolean gone;
+    /** The response body: what the JDK's server would send, kept in {@link #out} unless the client is gone. */
+    private final OutputStream body = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            checkClient();
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            checkClient();
+        }
+    };
     private int status = -1;
     private boolean closed;
 
@@ -60,6 +81,23 @@ public final class FakeExchange extends HttpExchange {
     public FakeExchange header(String name, String value) {
         requestHeaders.set(name, value);
         return this;
+    }
+
+    /**
+     * Makes every later write or flush of the response body fail, as the JDK's server does once
+     * the client has reset the connection.
+     *
+     * @return this exchange
+     */
+    public FakeExchange clientGone() {
+        gone = true;
+        return this;
+    }
+
+    private void checkClient() throws IOException {
+        if (gone) {
+            throw new IOException("Connection reset by peer");
+        }
     }
 
     /**
@@ -126,7 +164,7 @@ public final class FakeExchange extends HttpExchange {
 
     @Override
     public OutputStream getResponseBody() {
-        return out;
+        return body;
     }
 
     @Override

@@ -26,6 +26,10 @@ final class Pending {
     private List<byte[]> head = List.of();
     /** Frames to write before the queue: a reset, the hook's frames, the replay. */
     private List<byte[]> backlog;
+    /** From {@link #markLive} to {@link #putAhead}: the hand-off may still discard the live queue. */
+    private boolean joining;
+    /** What {@link #addSent} queued while joining: the discard keeps it, as it will not come again. */
+    private List<byte[]> sent;
 
     Pending(int maxEvents, long maxBytes) {
         this.maxEvents = maxEvents;
@@ -50,18 +54,49 @@ final class Pending {
         return true;
     }
 
-    /** Sets aside what was queued so far (what the hook sent), so that live frames queue after it. */
+    /**
+     * Queues a frame sent to this subscriber alone, as {@link #add} does; kept if the hand-off
+     * then discards the live queue.
+     *
+     * @return {@code false} if the frame did not fit
+     */
+    boolean addSent(byte[] frame) {
+        if (!add(frame)) {
+            return false;
+        }
+        if (joining) {
+            if (sent == null) {
+                sent = new ArrayList<>(2);
+            }
+            sent.add(frame);
+        }
+        return true;
+    }
+
+    /**
+     * Sets aside what was queued so far (what the hook sent, and what was sent while a hand-off
+     * that starts over waited), after what an earlier call set aside, so that live frames queue
+     * after it.
+     */
     void markLive() {
+        joining = true;
         if (queue != null && !queue.isEmpty()) {
-            head = new ArrayList<>(queue);
+            List<byte[]> first = new ArrayList<>(head.size() + queue.size());
+            first.addAll(head);
+            first.addAll(queue);
+            head = first;
             clearQueue();
         }
     }
 
-    /** Throws away the live frames queued since {@link #markLive}. */
+    /** Throws away the live frames queued since {@link #markLive}, keeping what was sent meanwhile. */
     void discardLive() {
         if (queue != null) {
             clearQueue();
+            if (sent != null) {
+                sent.forEach(this::add);
+                sent = null;
+            }
         }
     }
 
@@ -78,6 +113,8 @@ final class Pending {
         first.addAll(head);
         first.addAll(replay);
         head = List.of();
+        joining = false;
+        sent = null;
         if (first.isEmpty()) {
             return false;
         }
@@ -90,6 +127,7 @@ final class Pending {
         queue = null;
         queuedBytes = 0;
         backlog = null;
+        sent = null;
     }
 
     /** Returns {@code true} when nothing waits to be written. */

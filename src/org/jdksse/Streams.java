@@ -168,7 +168,7 @@ final class Streams {
     /** Queues an event for one subscriber; see {@link Broadcaster#send}. */
     boolean send(long subscriberId, SseEvent event) {
         Subscription sub = byId.get(subscriberId);
-        return sub != null && sub.offer(event.encode());
+        return sub != null && sub.send(event);
     }
 
     /**

@@ -131,7 +131,7 @@ final class Subscription implements Subscriber {
 
     @Override
     public boolean send(SseEvent event) {
-        return offer(event.encode());
+        return offer(event.encode(), true);
     }
 
     Interest interest() {
@@ -145,6 +145,11 @@ final class Subscription implements Subscriber {
      * @return {@code true} if the frame was queued
      */
     boolean offer(byte[] frame) {
+        return offer(frame, false);
+    }
+
+    /** As {@link #offer(byte[])}; a frame {@code sent} to this subscriber alone survives {@link #discardLive}. */
+    private boolean offer(byte[] frame, boolean sent) {
         boolean fits;
         Thread idle = null;
         lock.lock();
@@ -152,7 +157,7 @@ final class Subscription implements Subscriber {
             if (state != OPEN) {
                 return false;
             }
-            fits = pending.add(frame);
+            fits = sent ? pending.addSent(frame) : pending.add(frame);
             if (fits) {
                 idle = takeWaiter();
             }
@@ -180,7 +185,11 @@ final class Subscription implements Subscriber {
         }
     }
 
-    /** Throws away the live frames queued since {@link #markLive}: they will come again. */
+    /**
+     * Throws away the live frames the fan-out queued since {@link #markLive}: they will come
+     * again. What {@link #send} queued meanwhile stays, since it would not: its {@code true} was
+     * a promise.
+     */
     void discardLive() {
         lock.lock();
         try {

@@ -2,12 +2,21 @@ package org.jdksse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.jdksse.testing.Await;
 import org.jdksse.testing.RawClient;
 import org.jdksse.testing.WhatwgParser.Event;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -109,6 +118,24 @@ class HandoffTest extends BroadcasterFixture {
         }
     }
 
+    @Test
+    void anEventSentToAClientWhileItWaitsForTheTailToCatchUpWithItsIdIsWrittenAfterItsWelcome() throws Exception {
+        LaggingTail log = new LaggingTail();
+        int port = serve(Broadcaster.builder().log(log));
+        log.hold();
+        String seen = broadcaster.publish("t", SseEvent.of("seen elsewhere"));
+        Future<RawClient> resuming = threads.submit(() -> subscribe(port, "?topic=t", "Last-Event-ID: " + seen));
+        assertTrue(log.readAhead.await(10, TimeUnit.SECONDS), "the resume found its id ahead of the tail");
+        // The subscriber's hand-off starts over once the tail hands over the entry (subscriber 1: the only one).
+        assertTrue(broadcaster.send(1, SseEvent.of("direct", "sent meanwhile")), "queued");
+        log.release();
+        RawClient client = resuming.get(10, TimeUnit.SECONDS);
+        String next = broadcaster.publish("t", SseEvent.of("next"));
+        assertEquals(new Event("welcome", "1", ""), client.next());
+        assertEquals(new Event("direct", "sent meanwhile", ""), client.next());
+        assertEquals(new Event("message", "next", next), client.next());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"memory", "slow"})
     void publishExceptSkipsTheSenderWhenTheTailHandsBackTheSameUpdate(String kind) throws Exception {
@@ -121,6 +148,96 @@ class HandoffTest extends BroadcasterFixture {
         assertEquals(new Event("message", "marker", marker), sender.next(), "the sender skips its own");
         assertEquals(new Event("message", "mine", mine), listener.next());
         assertEquals(new Event("message", "marker", marker), listener.next());
+    }
+
+    /**
+     * An in-memory log whose tail holds entries back while told to, as a process's tail lags
+     * another's: a client that saw an entry elsewhere resumes from it "ahead" of this fan-out.
+     */
+    private static final class LaggingTail implements EventLog {
+        private final EventLog log = EventLog.inMemory(100, 1L << 20, 1);
+        private final ReentrantLock lock = new ReentrantLock();
+        /** Counted down when a read finds its id ahead of the fan-out's cursor. */
+        final CountDownLatch readAhead = new CountDownLatch(1);
+        // Guarded by lock.
+        private final List<Entry> held = new ArrayList<>();
+        private boolean holding;
+        private Sink sink;
+
+        void hold() {
+            lock.lock();
+            try {
+                holding = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Hands over what was held, then lets entries through again. */
+        void release() {
+            lock.lock();
+            try {
+                held.forEach(sink::accept);
+                held.clear();
+                holding = false;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public String append(Update update) {
+            return log.append(update);
+        }
+
+        @Override
+        public Replay readAfter(String after, String upTo, Predicate<Update> wanted) {
+            Replay replay = log.readAfter(after, upTo, wanted);
+            if (replay.ahead() != null) {
+                readAhead.countDown();
+            }
+            return replay;
+        }
+
+        @Override
+        public String tail(Sink sink) {
+            this.sink = sink;
+            return log.tail(new Sink() {
+                @Override
+                public void accept(Entry entry) {
+                    lock.lock();
+                    try {
+                        if (holding) {
+                            held.add(entry);
+                        } else {
+                            sink.accept(entry);
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+
+                @Override
+                public void lost(String position) {
+                    sink.lost(position);
+                }
+            });
+        }
+
+        @Override
+        public int compare(String a, String b) {
+            return log.compare(a, b);
+        }
+
+        @Override
+        public Status status() {
+            return log.status();
+        }
+
+        @Override
+        public void close() {
+            log.close();
+        }
     }
 
     /** Waits until the broadcaster's tail has handed over this id (the slow log's lags). */

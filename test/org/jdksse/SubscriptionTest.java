@@ -80,6 +80,26 @@ class SubscriptionTest {
     }
 
     @Test
+    void whatWasSentWhileAHandOffStartedOverIsWrittenAfterTheHooksFramesAndOnlyTheLiveFramesAreDiscarded()
+            throws Exception {
+        FakeWriter writer = new FakeWriter();
+        Subscription sub = subscription(writer, 100);
+        assertTrue(sub.send(SseEvent.of("hook")));
+        sub.markLive();
+        sub.offer(frame("live, comes again in the replay"));
+        assertTrue(sub.send(SseEvent.of("sent while joined")));
+        sub.discardLive(); // the client resumed from an entry not handed over yet: the hand-off starts over
+        assertTrue(sub.send(SseEvent.of("sent while the tail caught up")));
+        sub.markLive();
+        sub.offer(frame("live"));
+        sub.release(null, List.of(frame("replayed")));
+        start(sub);
+        assertEquals(List.of("data: hook\n\n", "data: sent while joined\n\n", "data: sent while the tail caught up\n\n",
+                "data: replayed\n\n", "data: live\n\n"), writer.await(5), "every send that answered true");
+        sub.abort();
+    }
+
+    @Test
     void whatQueuedWhileAWriteWasBlockedLeavesInOneBatch() throws Exception {
         FakeWriter writer = new FakeWriter();
         writer.blockWrites();

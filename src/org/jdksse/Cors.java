@@ -8,6 +8,10 @@ import java.util.Set;
 /**
  * Cross-origin access for the origins a server opted into, and none other: answers preflight
  * requests and marks allowed responses. Browsers enforce the rest.
+ *
+ * <p>An origin named in the list may also send credentials (cookies, such as Mercure's
+ * {@code mercureAuthorization}, with {@code EventSource}'s {@code withCredentials}); one let in
+ * by {@code *} alone may not, or every site could read what a visitor's cookies unlock.
  */
 final class Cors extends Filter {
     private final Set<String> origins;
@@ -20,12 +24,17 @@ final class Cors extends Filter {
         return origin != null && (origins.contains(origin) || origins.contains("*"));
     }
 
-    /** Adds the response headers that let an allowed origin read this response. */
+    /** Adds the response headers that let an allowed origin read this response and a stream's Last-Event-ID. */
     void apply(HttpExchange exchange) {
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (allows(origin)) {
-            exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
-            exchange.getResponseHeaders().add("Vary", "Origin");
+            var response = exchange.getResponseHeaders();
+            response.set("Access-Control-Allow-Origin", origin);
+            response.add("Vary", "Origin");
+            response.set("Access-Control-Expose-Headers", "Last-Event-ID");
+            if (origins.contains(origin)) {
+                response.set("Access-Control-Allow-Credentials", "true");
+            }
         }
     }
 

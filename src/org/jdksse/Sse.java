@@ -190,7 +190,8 @@ public final class Sse {
 
     /**
      * Creates a filter that answers CORS preflight requests from these origins and lets them
-     * read the responses of the context it is added to.
+     * read the responses of the context it is added to; an origin named exactly may send
+     * credentials (cookies) too, one let in by {@code *} alone may not.
      *
      * @param origins exact origins such as {@code https://example.com}, or {@code *} for any
      * @return the filter

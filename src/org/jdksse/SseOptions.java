@@ -99,7 +99,8 @@ public record SseOptions(Duration heartbeat, String heartbeatComment, Duration r
     }
 
     /**
-     * Returns a copy that lets pages from these origins read streams across sites.
+     * Returns a copy that lets pages from these origins read streams across sites; an origin
+     * named exactly may send credentials (cookies) too, one let in by {@code *} alone may not.
      *
      * @param origins exact origins such as {@code https://example.com}, or {@code *} for any
      * @return the copy

@@ -205,6 +205,24 @@ class SseStreamTest {
     }
 
     @Test
+    void anOriginNamedExactlyMaySendCredentialsAndReadTheLastEventIdHeader() throws Exception {
+        int port = serve(SseOptions.defaults().withCorsOrigins("https://a.example", "*"), stream -> stream.send("x"));
+        try (RawClient client = RawClient.get(port, "/s", "Origin: https://a.example")) {
+            assertEquals("true", client.header("Access-Control-Allow-Credentials"));
+            assertEquals("Last-Event-ID", client.header("Access-Control-Expose-Headers"));
+        }
+    }
+
+    @Test
+    void anOriginLetInByTheWildcardAloneMayNotSendCredentials() throws Exception {
+        int port = serve(SseOptions.defaults().withCorsOrigins("*"), stream -> stream.send("x"));
+        try (RawClient client = RawClient.get(port, "/s", "Origin: https://any.example")) {
+            assertEquals("https://any.example", client.header("Access-Control-Allow-Origin"));
+            assertNull(client.header("Access-Control-Allow-Credentials"));
+        }
+    }
+
+    @Test
     void otherOriginsGetNoCorsHeaders() throws Exception {
         int port = serve(SseOptions.defaults().withCorsOrigins("https://a.example"), stream -> stream.send("x"));
         try (RawClient client = RawClient.get(port, "/s", "Origin: https://evil.example")) {
@@ -219,6 +237,7 @@ class SseStreamTest {
                 "Access-Control-Request-Method: GET", "Access-Control-Request-Headers: last-event-id")) {
             assertEquals(204, client.status());
             assertEquals("https://a.example", client.header("Access-Control-Allow-Origin"));
+            assertEquals("true", client.header("Access-Control-Allow-Credentials"));
             assertTrue(client.header("Access-Control-Allow-Headers").contains("Last-Event-ID"));
         }
     }

@@ -230,12 +230,16 @@ final class MercureHandler implements HttpHandler {
             throw new Refusal(400, "topic is given more than " + MAX_SELECTORS + " times");
         }
         String data = Form.single(form, "data");
+        // An empty id is none, as the reference hub reads it: the hub assigns one.
         String id = Form.single(form, "id");
+        if (id != null && id.isEmpty()) {
+            id = null;
+        }
         String type = Form.single(form, "type");
         String retry = Form.single(form, "retry");
         boolean isPrivate = form.containsKey("private");
-        if (id != null && (id.isEmpty() || id.startsWith("#"))) {
-            throw new Refusal(400, "id must not be empty or start with #");
+        if (id != null && id.startsWith("#")) {
+            throw new Refusal(400, "id must not start with #");
         }
         if (id != null && id.equals("earliest")) {
             throw new Refusal(400, "id must not be \"earliest\", which is reserved");

@@ -70,6 +70,16 @@ class MercureHandlerTest {
     }
 
     @Test
+    void anEmptyIdIsNoIdAndTheHubAssignsOne() throws Exception {
+        try (Stream s = hub.subscribe("topic=a")) {
+            HttpResponse<String> response = hub.publish(PUBLISHER, form("topic", "a", "data", "x", "id", ""));
+            assertEquals(200, response.statusCode(), response.body());
+            assertFalse(response.body().isEmpty());
+            assertEquals(new Event("message", response.body(), "x", null), s.next());
+        }
+    }
+
+    @Test
     void aTemplatedSubscriberReceivesMatchingTopicsOnly() throws Exception {
         try (Stream s = books()) {
             hub.published(PUBLISHER, "topic", "https://example.com/books/1/reviews", "data", "no");

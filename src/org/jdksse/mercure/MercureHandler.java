@@ -245,7 +245,8 @@ final class MercureHandler implements HttpHandler {
             throw new Refusal(400, "id must not be \"earliest\", which is reserved");
         }
         Duration retryAfter = null;
-        if (retry != null) {
+        // An empty retry is none, as the reference hub reads it.
+        if (retry != null && !retry.isEmpty()) {
             if (!retry.matches("[0-9]{1,12}")) {
                 throw new Refusal(400, "retry must be a whole number of milliseconds, not " + Json.quote(Refusal.oneLine(retry)));
             }

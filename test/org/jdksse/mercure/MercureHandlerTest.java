@@ -80,6 +80,15 @@ class MercureHandlerTest {
     }
 
     @Test
+    void anEmptyRetryIsNoRetry() throws Exception {
+        try (Stream s = hub.subscribe("topic=a")) {
+            HttpResponse<String> response = hub.publish(PUBLISHER, form("topic", "a", "data", "x", "retry", ""));
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(new Event("message", response.body(), "x", null), s.next());
+        }
+    }
+
+    @Test
     void aTemplatedSubscriberReceivesMatchingTopicsOnly() throws Exception {
         try (Stream s = books()) {
             hub.published(PUBLISHER, "topic", "https://example.com/books/1/reviews", "data", "no");

@@ -122,9 +122,9 @@ public final class Broadcaster implements AutoCloseable {
      * {@code Retry-After}, before any stream starts. The response carries a {@code Last-Event-ID}
      * header, as the Mercure protocol asks: the id of the event before the first one the
      * subscriber gets (the id it resumes after; {@code earliest} when it asked for everything or
-     * for an id the log never issued; else the log's position when the subscriber joined, which
-     * resumes as the id of the entry there does but never names a private update). Method and
-     * CORS checks are the caller's.
+     * for an id the log never issued, or the own id of a private update it may not read; else
+     * the log's position when the subscriber joined, which resumes as the id of the entry there
+     * does but never names a private update). Method and CORS checks are the caller's.
      *
      * @param exchange the exchange, whose response headers are not yet sent
      * @param interest what the subscriber receives and where it resumes

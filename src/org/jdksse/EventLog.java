@@ -90,7 +90,9 @@ public interface EventLog extends AutoCloseable {
      *               {@code null} for every entry the log still holds
      * @param upTo   the position to stop at, inclusive: the cursor of the caller's tail
      * @param wanted which updates to return
-     * @return the entries, or a gap: {@link Gap#UNKNOWN} for an id the log never issued,
+     * @return the entries, or a gap: {@link Gap#UNKNOWN} for an id the log never issued, or for
+     *         the publisher's own id of a private update that {@code wanted} refuses (a resume
+     *         must not tell a subscriber who may not read that update that it exists),
      *         {@link Gap#EXPIRED} when entries after it are no longer held; {@link Replay#ahead}
      *         when {@code after} is a position beyond {@code upTo}
      * @throws java.io.UncheckedIOException if the log cannot be read now

@@ -94,6 +94,14 @@ final class MemoryLog implements EventLog {
                 from = prunedThrough;
             } else {
                 Long own = ownIds.get(after);
+                if (own != null) {
+                    // A resume from a private entry's own id must not tell a reader that may not
+                    // see the entry that it exists: to that reader the id is unknown.
+                    Update update = entries[index(firstAfter(own - 1))].update();
+                    if (update.isPrivate() && !wanted.test(update)) {
+                        return Replay.gap(Gap.UNKNOWN);
+                    }
+                }
                 from = own != null ? own : parse(after);
                 if (from < 0 || from > last) {
                     return Replay.gap(Gap.UNKNOWN);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory event log: bounds, resume reads, publishers' own ids, and its tail. */
@@ -24,7 +25,10 @@ class MemoryLogTest {
     /** The data of the entries after {@code after} up to the last position, for these topics. */
     private static List<String> after(MemoryLog log, String after, String... topics) {
         Set<String> wanted = Set.of(topics);
-        EventLog.Replay replay = log.readAfter(after, "999999", u -> u.topics().stream().anyMatch(wanted::contains));
+        return data(log.readAfter(after, "999999", u -> u.topics().stream().anyMatch(wanted::contains)));
+    }
+
+    private static List<String> data(EventLog.Replay replay) {
         assertNull(replay.gap(), "no gap");
         return replay.entries().stream().map(e -> e.update().event().data()).toList();
     }
@@ -135,6 +139,19 @@ class MemoryLogTest {
         // urn:a left the log: it may be used again, and a resume from it is no longer possible.
         assertEquals(EventLog.Gap.UNKNOWN, log.readAfter("urn:a", "3", u -> true).gap());
         assertEquals("urn:a", log.append(Update.of("t", SseEvent.builder().id("urn:a").data("a2").build())));
+    }
+
+    @Test
+    void aPrivateEntrysOwnIdIsUnknownToAReaderThatMayNotSeeItWhileItsPositionResumes() {
+        MemoryLog log = log(100, 1 << 20);
+        log.append(Update.of("inbox", SseEvent.builder().id("urn:secret").data("secret").build()).asPrivate()); // position 1
+        append(log, "inbox", "after");                                                                          // position 2
+        Predicate<Update> publicOnly = u -> !u.isPrivate();
+        assertEquals(EventLog.Gap.UNKNOWN, log.readAfter("urn:secret", "2", publicOnly).gap());
+        assertEquals(EventLog.Gap.UNKNOWN, log.readAfter("urn:secret", "0", publicOnly).gap(), "not ahead either");
+        assertEquals(List.of("after"), data(log.readAfter("urn:secret", "2", u -> true)));
+        // Positions are consecutive and name nothing: a resume from the private entry's still works.
+        assertEquals(List.of("after"), data(log.readAfter("1", "2", publicOnly)));
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.jdksse.Update;
  *       id spelled as a stream id is refused before, since a resume could not tell the two apart.</li>
  *   <li>{@link #readAfter}: {@code XRANGE}, paged, from the entry after the id up to the
  *       caller's cursor; an id below the stream's first entry is {@link Gap#EXPIRED}, an id it
- *       does not hold {@link Gap#UNKNOWN}.</li>
+ *       does not hold {@link Gap#UNKNOWN}, as is the own id of a private entry the caller's
+ *       filter refuses.</li>
  *   <li>{@link #tail}: one virtual thread on its own connection, reconnecting with jittered
  *       backoff from its cursor; {@link EventLog.Sink#lost} when entries after the cursor were
  *       trimmed meanwhile.</li>
@@ -201,7 +202,7 @@ public final class RedisEventLog implements EventLog {
             if (after == null) {
                 return Replay.of(range(null, limit, wanted));
             }
-            StreamId from = resolve(after);
+            StreamId from = resolve(after, wanted);
             if (from == null) {
                 return Replay.gap(Gap.UNKNOWN);
             }
@@ -222,10 +223,26 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
-    /** Returns the position of an id: a publisher's own id through the index, else the id itself; null if neither. */
-    private StreamId resolve(String after) throws IOException {
-        Object position = commands.call(true, "HGET", idsKey, after);
-        return StreamId.parse(position instanceof String p ? p : after);
+    /**
+     * Returns the position of an id: a publisher's own id through the index, else the id itself;
+     * null if neither, or if it is the own id of a private entry that {@code wanted} refuses (a
+     * resume from it must not tell a subscriber who may not read the entry that it exists).
+     */
+    private StreamId resolve(String after, Predicate<Update> wanted) throws IOException {
+        if (!(commands.call(true, "HGET", idsKey, after) instanceof String position)) {
+            return StreamId.parse(after);
+        }
+        Update update = read(position);
+        if (update != null && update.isPrivate() && !wanted.test(update)) {
+            return null;
+        }
+        return StreamId.parse(position);
+    }
+
+    /** Returns the update of the entry at a position, or null if the stream no longer holds it. */
+    private Update read(String position) throws IOException {
+        List<?> held = (List<?>) commands.call(true, "XRANGE", key, position, position);
+        return !held.isEmpty() && ((List<?>) held.get(0)).get(1) instanceof List<?> fields ? Fields.parse(fields) : null;
     }
 
     private boolean exists(StreamId id) throws IOException {

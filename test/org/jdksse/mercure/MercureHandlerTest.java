@@ -154,6 +154,31 @@ class MercureHandlerTest {
     }
 
     @Test
+    void aPrivateUpdatesIdIsUnknownToASubscriberWhoMayNotReadItThoughItsPositionResumes() throws Exception {
+        hub.published(PUBLISHER, "topic", "https://example.com/books/1", "data", "secret", "id", "urn:uuid:secret", "private", "on");
+        String cursor;
+        try (Stream fresh = books()) {
+            cursor = fresh.header("Last-Event-ID");
+        }
+        try (Stream unknown = books("Last-Event-ID", "urn:uuid:never");
+             Stream hidden = books("Last-Event-ID", "urn:uuid:secret");
+             Stream allowed = books("Last-Event-ID", "urn:uuid:secret", "Authorization", "Bearer " + READER_OF_1);
+             Stream fromCursor = books("Last-Event-ID", cursor)) {
+            marker();
+            for (Stream s : List.of(unknown, hidden)) {
+                assertEquals("earliest", s.header("Last-Event-ID"));
+                Event reset = s.next();
+                assertEquals(List.of("reset", "unknown"), List.of(reset.type(), reset.data()));
+                assertEquals("marker", s.next().data());
+            }
+            assertEquals("urn:uuid:secret", allowed.header("Last-Event-ID"));
+            assertEquals("marker", allowed.next().data());
+            // The position a fresh subscriber was given names no private update, and resumes.
+            assertEquals("marker", fromCursor.next().data());
+        }
+    }
+
+    @Test
     void earliestReplaysEverythingKeptForTheSelectors() throws Exception {
         hub.published(PUBLISHER, "topic", "https://example.com/books/1", "data", "one");
         hub.published(PUBLISHER, "topic", "elsewhere", "data", "not mine");

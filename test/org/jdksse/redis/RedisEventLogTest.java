@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jdksse.Entry;
 import org.jdksse.EventLog;
 import org.jdksse.EventLog.Gap;
@@ -72,7 +73,7 @@ class RedisEventLogTest extends RedisFixture {
         return replay.entries().stream().map(e -> e.update().event().data()).toList();
     }
 
-    private static final java.util.function.Predicate<Update> ALL = u -> true;
+    private static final Predicate<Update> ALL = u -> true;
 
     @Test
     void anAppendedUpdateReachesTheTailWithTheIdItsPublisherGotAndEveryField(TestInfo info) throws Exception {
@@ -183,6 +184,19 @@ class RedisEventLogTest extends RedisFixture {
                     () -> log.append(Update.of("t", SseEvent.builder().id(two).data("x").build())));
             assertTrue(e.getMessage().startsWith("id must not be spelled as a Redis stream id"), e.getMessage());
             assertEquals("01-0", log.append(Update.of("t", SseEvent.builder().id("01-0").data("three").build())));
+        }
+    }
+
+    @Test
+    void aPrivateEntrysOwnIdIsUnknownToAReaderThatMayNotSeeIt(TestInfo info) throws Exception {
+        try (RedisEventLog log = RedisEventLog.connect(redis.uri(), stream(info), 1000)) {
+            String before = log.append(update("inbox", "before"));
+            log.append(Update.of("inbox", SseEvent.builder().id("urn:secret").data("secret").build()).asPrivate());
+            String after = log.append(update("inbox", "after"));
+            Predicate<Update> publicOnly = u -> !u.isPrivate();
+            assertEquals(Gap.UNKNOWN, log.readAfter("urn:secret", after, publicOnly).gap());
+            assertEquals(Gap.UNKNOWN, log.readAfter("urn:secret", before, publicOnly).gap(), "not ahead either");
+            assertEquals(List.of("after"), data(log.readAfter("urn:secret", after, ALL)));
         }
     }
 

@@ -124,14 +124,16 @@ final class MercureHandler implements HttpHandler {
         if (claims != null && claims.expires() != null) {
             interest = interest.until(claims.expires());
         }
-        List<Presence.Subscription> joined = presence == null ? List.of()
-                : presence.join(selectors, claims == null ? null : claims.payload());
-        try {
+        if (presence == null) {
             broadcaster.serve(exchange, interest);
+            return;
+        }
+        // Joins when the broadcaster admits the subscriber, so that one refused with 503 is never announced.
+        JoiningExchange joining = new JoiningExchange(exchange, presence, selectors, claims == null ? null : claims.payload());
+        try {
+            broadcaster.serve(joining, interest);
         } finally {
-            if (presence != null) {
-                presence.leave(joined);
-            }
+            joining.leave();
         }
     }
 

@@ -26,11 +26,14 @@ class PresenceTest {
 
     @BeforeEach
     void start() throws Exception {
-        TokenVerifier key = TokenVerifier.of("HS256", Tokens.SECRET);
         // Short heartbeats: a subscriber that left is noticed at the next write.
         Broadcaster broadcaster = Broadcaster.builder().options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(200))).build();
-        hub = new HubFixture(broadcaster, MercureOptions.builder().publisherKey(key).subscriberKey(key).anonymous(true)
-                .subscriptions(true).build());
+        hub = new HubFixture(broadcaster, options());
+    }
+
+    private static MercureOptions options() throws Exception {
+        TokenVerifier key = TokenVerifier.of("HS256", Tokens.SECRET);
+        return MercureOptions.builder().publisherKey(key).subscriberKey(key).anonymous(true).subscriptions(true).build();
     }
 
     @AfterEach
@@ -124,6 +127,20 @@ class PresenceTest {
             // The anonymous subscriber of the same selector saw neither event: its first is a public marker.
             hub.published(Tokens.hs256(Tokens.claims("[\"*\"]", "[]")), "topic", "marker", "data", "marker");
             assertEquals("marker", anonymous.next().data());
+        }
+    }
+
+    @Test
+    void aSubscriberRefusedWith503IsNeverAnnounced() throws Exception {
+        String aboutRefused = "/.well-known/mercure/subscriptions/refused/{subscriber}";
+        try (HubFixture full = new HubFixture(Broadcaster.builder().maxSubscribers(1).build(), options());
+             Stream watcher = full.subscribe("topic=" + enc(aboutRefused) + "&topic=marker", "Authorization", "Bearer "
+                     + Tokens.hs256("{\"mercure\":{\"subscribe\":[\"" + aboutRefused + "\"]}}"))) {
+            try (Stream refused = full.subscribe("topic=refused")) {
+                assertEquals(503, refused.status());
+            }
+            full.published(Tokens.hs256(Tokens.claims("[\"*\"]", "[]")), "topic", "marker", "data", "marker");
+            assertEquals("marker", watcher.next().data(), "no subscription event comes before the marker");
         }
     }
 

@@ -213,11 +213,23 @@ record HubOptions(String host, int port, int history, Duration heartbeat, int ma
 
     /** Accepts {@code *} or a scheme://host[:port] origin, which is what browsers send in {@code Origin}. */
     private static String origin(String name, String value) throws UsageException {
-        if (value.equals("*") || value.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+")) {
+        if (value.equals("*")) {
             return value;
         }
-        throw new UsageException(name + " needs an origin such as https://example.com (no path), or *, not "
-                + quote(value));
+        if (!value.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+")) {
+            throw new UsageException(name + " needs an origin such as https://example.com (no path), or *, not "
+                    + quote(value));
+        }
+        // As browsers send it in the Origin header, which is compared as text: in lower case, and
+        // without the scheme's default port.
+        String origin = value.toLowerCase(Locale.ROOT);
+        if (origin.startsWith("http://") && origin.endsWith(":80")) {
+            return origin.substring(0, origin.length() - ":80".length());
+        }
+        if (origin.startsWith("https://") && origin.endsWith(":443")) {
+            return origin.substring(0, origin.length() - ":443".length());
+        }
+        return origin;
     }
 
     /** A token must fit in a header line, so that a client can send it at all. */

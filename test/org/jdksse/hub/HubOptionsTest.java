@@ -92,6 +92,14 @@ class HubOptionsTest {
     }
 
     @Test
+    void corsOriginIsKeptAsBrowsersSendItInLowerCaseWithoutTheDefaultPort() throws Exception {
+        HubOptions options = parse("--cors-origin", "HTTPS://App.Example:443", "--cors-origin", "http://Localhost:80",
+                "--cors-origin", "http://localhost:8080", "--cors-origin", "https://[::1]:443");
+        assertEquals(List.of("https://app.example", "http://localhost", "http://localhost:8080", "https://[::1]"),
+                options.corsOrigins());
+    }
+
+    @Test
     void corsOriginWithAPathIsRefused() {
         assertTrue(refusal("--cors-origin", "https://a.example/app").startsWith("--cors-origin needs an origin"));
         assertTrue(refusal("--cors-origin", "a.example").startsWith("--cors-origin needs an origin"));

@@ -137,7 +137,9 @@ final class Publisher {
             Map<String, List<String>> fields = decode(() -> Sse.form(body));
             data = single(fields, "data");
             if (data == null) {
-                throw new Refusal(400, "data is required (a form field named data)");
+                // `curl -d hello` sends a form by default: say how to send the body as it is.
+                throw new Refusal(400, "data is required (a form field named data); to publish the body "
+                        + "as it is, send it with Content-Type: text/plain");
             }
             String formTopic = single(fields, "topic");
             String formType = single(fields, "event");

@@ -106,6 +106,29 @@ class PublisherTest {
     }
 
     @Test
+    void aFormWithoutDataIsRefusedWithHowToSendARawBody() throws Exception {
+        // What `curl -d hello` sends: a form whose only field is named "hello".
+        Hub hub = start();
+        try {
+            FakeExchange form = new FakeExchange("POST", "/events?topic=t", "127.0.0.1", "hello")
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+            hub.handler().handle(form);
+            assertEquals(400, form.status(), form.body());
+            assertTrue(form.body().contains("data is required") && form.body().contains("Content-Type: text/plain"),
+                    form.body());
+            assertEquals(0, hub.broadcaster().stats().published());
+
+            FakeExchange raw = new FakeExchange("POST", "/events?topic=t", "127.0.0.1", "hello")
+                    .header("Content-Type", "text/plain");
+            hub.handler().handle(raw);
+            assertEquals(200, raw.status(), raw.body());
+            assertEquals(1, hub.broadcaster().stats().published());
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
     void eventsCannotBePublishedIntoTheMercureHubsOwnNamespace() throws Exception {
         // Mercure subscribers of presence would take them for the hub's subscription events.
         Hub hub = start();

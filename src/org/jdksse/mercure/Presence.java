@@ -193,15 +193,18 @@ final class Presence {
         if (parts.length > 2 || parts.length >= 1 && parts[0].isEmpty() || parts.length == 2 && parts[1].isEmpty()) {
             throw new Refusal(404, "not found; use " + base + "[/{topic}[/{subscriber}]]");
         }
+        // Split before decoding (an escaped / stays in its segment), then decode each segment: clients
+        // spell the same segment differently (lower-case hex, a : left as is), and the reference hub
+        // finds the subscription whatever the spelling, so this looks it up by its own spelling.
+        String topic = parts.length >= 1 ? decode(parts[0], "topic") : null;
         Map<String, Object> doc;
         if (parts.length == 2) {
-            Subscription s = active.get(path);
+            Subscription s = active.get(base + "/" + encode(topic) + "/" + encode(decode(parts[1], "subscriber")));
             if (s == null) {
                 throw new Refusal(404, "no active subscription at " + Json.quote(path));
             }
             doc = document(s, true, true);
         } else {
-            String topic = parts.length == 1 ? decode(parts[0]) : null;
             List<Object> list = new ArrayList<>();
             active.values().stream()
                     .filter(s -> topic == null || s.topic().equals(topic))
@@ -233,7 +236,12 @@ final class Presence {
         return out.toString();
     }
 
-    private static String decode(String encoded) throws Refusal {
-        return Form.decode("x=" + encoded.replace("+", "%2B"), "path").get("x").get(0);
+    /**
+     * Decodes one path segment: {@code +} stays a plus there (it is a space only in a query), and
+     * {@code &}, legal in a path, must not split the segment as the form decoder would.
+     */
+    private static String decode(String segment, String name) throws Refusal {
+        String escaped = segment.replace("+", "%2B").replace("&", "%26");
+        return Form.decode(name + "=" + escaped, "path segment").get(name).get(0);
     }
 }

@@ -131,6 +131,34 @@ class PresenceTest {
     }
 
     @Test
+    void theSubscriptionsApiFindsASubscriptionHoweverItsPathSegmentsAreEncoded() throws Exception {
+        String topic = "https://example.com/books/1";
+        String all = Tokens.hs256("{\"mercure\":{\"subscribe\":[\"*\"]}}");
+        try (Stream watcher = hub.subscribe("topic=" + enc(EVENTS), "Authorization", "Bearer " + WATCHER);
+             Stream reader = hub.subscribe("topic=" + enc(topic) + "&topic=" + enc("a&b+c"))) {
+            String subscriber = (String) json(about(watcher, topic).data()).get("subscriber");
+            String id = "/.well-known/mercure/subscriptions/https%3A%2F%2Fexample.com%2Fbooks%2F1/" + enc(subscriber);
+            String api = "/.well-known/mercure/subscriptions/";
+            // Lower-case hex, and Go's url.PathEscape, which leaves : as it is.
+            String lower = api + "https%3a%2f%2fexample.com%2fbooks%2f1/" + enc(subscriber).replace("%3A", "%3a");
+            String goStyle = api + "https:%2F%2Fexample.com%2Fbooks%2F1/" + subscriber;
+            for (String path : List.of(id, lower, goStyle)) {
+                HttpResponse<String> found = get(path, all);
+                assertEquals(200, found.statusCode(), path + ": " + found.body());
+                assertEquals(id, json(found.body()).get("id"), path);
+            }
+            assertEquals(200, get(lower, WATCHER).statusCode(), "the token's template covers the URL as requested");
+            // & and + are legal in a path segment and stand for themselves there.
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> listed = (List<Map<String, Object>>) json(get(api + "a&b+c", all).body()).get("subscriptions");
+            assertEquals(List.of("a&b+c"), listed.stream().map(s -> s.get("topic")).toList());
+            HttpResponse<String> malformed = get(api + "%FF/" + enc(subscriber), all);
+            assertEquals(400, malformed.statusCode());
+            assertEquals("the path segment \"topic\" is not validly percent-encoded UTF-8\n", malformed.body());
+        }
+    }
+
+    @Test
     void aSubscriberRefusedWith503IsNeverAnnounced() throws Exception {
         String aboutRefused = "/.well-known/mercure/subscriptions/refused/{subscriber}";
         try (HubFixture full = new HubFixture(Broadcaster.builder().maxSubscribers(1).build(), options());

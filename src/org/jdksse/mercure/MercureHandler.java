@@ -124,16 +124,13 @@ final class MercureHandler implements HttpHandler {
         if (claims != null && claims.expires() != null) {
             interest = interest.until(claims.expires());
         }
-        if (presence == null) {
-            broadcaster.serve(exchange, interest);
-            return;
-        }
-        // Joins when the broadcaster admits the subscriber, so that one refused with 503 is never announced.
-        JoiningExchange joining = new JoiningExchange(exchange, presence, selectors, claims == null ? null : claims.payload());
+        // Private for caches, and joins presence when the broadcaster admits the subscriber, so that
+        // one refused with 503 is never announced.
+        SubscriberExchange stream = new SubscriberExchange(exchange, presence, selectors, claims == null ? null : claims.payload());
         try {
-            broadcaster.serve(joining, interest);
+            broadcaster.serve(stream, interest);
         } finally {
-            joining.leave();
+            stream.leave();
         }
     }
 

@@ -285,6 +285,20 @@ class MercureHandlerTest {
     }
 
     @Test
+    void aStreamIsPrivateForCachesWhereverItsTokenCameFrom() throws Exception {
+        String query = "topic=" + enc(BOOKS);
+        try (Stream byQuery = hub.subscribe(query + "&authorization=" + READER_OF_1);
+             Stream byCookie = hub.subscribe(query, "Cookie", "mercureAuthorization=" + READER_OF_1);
+             Stream byHeader = books("Authorization", "Bearer " + READER_OF_1);
+             Stream anonymous = books()) {
+            for (Stream s : List.of(byQuery, byCookie, byHeader, anonymous)) {
+                assertEquals(200, s.status());
+                assertEquals("private, no-cache, no-store, must-revalidate, max-age=0", s.header("Cache-Control"));
+            }
+        }
+    }
+
+    @Test
     void aBadSubscriberTokenIs401EvenWhenAnonymousSubscribersAreServed() throws Exception {
         try (Stream s = books("Authorization", "Bearer " + Tokens.hs256(Tokens.claims("[]", "[\"*\"]")) + "x")) {
             assertEquals(401, s.status());

@@ -12,22 +12,32 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * A subscriber's exchange that joins {@link Presence} once the broadcaster admitted it, and not
- * before: a broadcaster answers {@code 200} only to a subscriber it admitted and made live, and
- * refuses one over its limit ({@code 503}) before that, so a refused subscriber is never
- * announced. The join comes before the headers go out, so a client holding its {@code 200} is
+ * A Mercure subscriber's exchange, which finishes the {@code 200} that the broadcaster sends once
+ * it has admitted the subscriber and made it live: it marks the stream private for caches, and
+ * with presence on it joins {@link Presence} then, and not before. A broadcaster refuses a
+ * subscriber over its limit ({@code 503}) before that, so a refused subscriber is never
+ * announced; the join comes before the headers go out, so a client holding its {@code 200} is
  * listed. Everything else goes to the exchange as it is.
  *
  * <p>Used by the request's thread only, on which {@code Broadcaster.serve} sends the headers.
  */
-final class JoiningExchange extends HttpExchange {
+final class SubscriberExchange extends HttpExchange {
+    /**
+     * What a stream tells caches, as the reference hub sends it on every subscribe response. Its
+     * events depend on the token, which may come from the query or a cookie that a shared cache
+     * does not key on, so no cache may keep it (the protocol asks for {@code private} on a
+     * response to a token in the query) and none may serve one subscriber's stream to another.
+     */
+    static final String CACHE_CONTROL = "private, no-cache, no-store, must-revalidate, max-age=0";
+
     private final HttpExchange exchange;
     private final Presence presence;
     private final List<String> selectors;
     private final String payload;
     private List<Presence.Subscription> joined = List.of();
 
-    JoiningExchange(HttpExchange exchange, Presence presence, List<String> selectors, String payload) {
+    /** Wraps a subscriber's exchange; {@code presence} is null when presence is off. */
+    SubscriberExchange(HttpExchange exchange, Presence presence, List<String> selectors, String payload) {
         this.exchange = exchange;
         this.presence = presence;
         this.selectors = selectors;
@@ -36,13 +46,19 @@ final class JoiningExchange extends HttpExchange {
 
     /** Announces that the subscriber left, if it joined. */
     void leave() {
-        presence.leave(joined);
+        if (presence != null) {
+            presence.leave(joined);
+        }
     }
 
     @Override
     public void sendResponseHeaders(int code, long length) throws IOException {
         if (code == 200) {
-            joined = presence.join(selectors, payload);
+            // Over the library's no-cache, which every stream gets and which lets a cache store it.
+            exchange.getResponseHeaders().set("Cache-Control", CACHE_CONTROL);
+            if (presence != null) {
+                joined = presence.join(selectors, payload);
+            }
         }
         exchange.sendResponseHeaders(code, length);
     }

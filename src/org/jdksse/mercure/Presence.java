@@ -217,7 +217,10 @@ final class Presence {
             doc.put("subscriptions", list);
         }
         doc.putIfAbsent("lastEventID", lastEventId);
-        exchange.getResponseHeaders().set("Cache-Control", "must-revalidate");
+        // must-revalidate as the protocol's examples send it; private too, because must-revalidate
+        // alone lets a shared cache store a response to an Authorization header (RFC 9111, 3.5),
+        // and the list holds other subscribers' payloads.
+        exchange.getResponseHeaders().set("Cache-Control", "private, must-revalidate");
         Sse.respond(exchange, 200, "application/ld+json", Json.write(doc));
     }
 

@@ -105,6 +105,7 @@ class PresenceTest {
             HttpResponse<String> list = get("/.well-known/mercure/subscriptions", WATCHER);
             assertEquals(200, list.statusCode());
             assertEquals("application/ld+json", list.headers().firstValue("Content-Type").orElse(null));
+            assertEquals("private, must-revalidate", list.headers().firstValue("Cache-Control").orElse(null));
             Map<String, Object> collection = json(list.body());
             assertEquals("Subscriptions", collection.get("type"));
             assertEquals("/.well-known/mercure/subscriptions", collection.get("id"));

@@ -44,10 +44,10 @@ final class MercureHandler implements HttpHandler {
         try {
             if (path.equals(options.path())) {
                 switch (method) {
-                    case "GET" -> subscribe(exchange);
+                    case "GET", "HEAD" -> subscribe(exchange);
                     case "POST" -> publish(exchange);
                     default -> {
-                        exchange.getResponseHeaders().set("Allow", "GET, POST");
+                        exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
                         throw new Refusal(405, "use GET to subscribe or POST to publish");
                     }
                 }
@@ -124,6 +124,10 @@ final class MercureHandler implements HttpHandler {
         if (claims != null && claims.expires() != null) {
             interest = interest.until(claims.expires());
         }
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            head(exchange);
+            return;
+        }
         // Private for caches, and joins presence when the broadcaster admits the subscriber, so that
         // one refused with 503 is never announced.
         SubscriberExchange stream = new SubscriberExchange(exchange, presence, selectors, claims == null ? null : claims.payload());
@@ -131,6 +135,24 @@ final class MercureHandler implements HttpHandler {
             broadcaster.serve(stream, interest);
         } finally {
             stream.leave();
+        }
+    }
+
+    /**
+     * Answers a HEAD that a GET would have answered with a stream: the same status and headers
+     * (the library's event-stream headers, {@link SubscriberExchange#CACHE_CONTROL}) without a
+     * body, and without a subscriber, so nothing is announced or counted. The reference hub serves
+     * HEAD as a GET whose body Go discards, so it subscribes; monitors and link checkers probe
+     * with HEAD and expect neither. {@code Last-Event-ID} is left out: it is known only once a
+     * stream goes live, and HEAD may omit such headers (RFC 9110, 9.3.2).
+     */
+    private static void head(HttpExchange exchange) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "text/event-stream; charset=utf-8");
+        headers.set("Cache-Control", SubscriberExchange.CACHE_CONTROL);
+        headers.set("X-Accel-Buffering", "no");
+        try (exchange) {
+            exchange.sendResponseHeaders(200, -1);
         }
     }
 

@@ -353,10 +353,27 @@ class MercureHandlerTest {
         HttpResponse<String> put = hub.client.send(HttpRequest.newBuilder(hub.uri("/.well-known/mercure"))
                 .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, put.statusCode());
-        assertEquals("GET, POST", put.headers().firstValue("Allow").orElse(null));
+        assertEquals("GET, HEAD, POST", put.headers().firstValue("Allow").orElse(null));
         HttpResponse<String> other = hub.client.send(HttpRequest.newBuilder(hub.uri("/.well-known/mercure/x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, other.statusCode());
+    }
+
+    @Test
+    void aHeadGetsTheHeadersOfTheStreamAGetWouldOpenWithoutBodyOrSubscriber() throws Exception {
+        String target = "/.well-known/mercure?topic=" + enc(BOOKS) + "&authorization=" + READER_OF_1;
+        RawClient.Response head = RawClient.exchange(hub.port, "HEAD", target, null);
+        assertEquals(200, head.status());
+        assertEquals("", head.body());
+        assertEquals(0, hub.broadcaster.stats().subscribers());
+        try (RawClient get = RawClient.get(hub.port, target)) {
+            for (String name : List.of("Content-Type", "Cache-Control", "X-Accel-Buffering")) {
+                assertEquals(get.header(name), head.header(name), name);
+            }
+        }
+        // Refused as a GET would be, headers only.
+        assertEquals(400, RawClient.exchange(hub.port, "HEAD", "/.well-known/mercure", null).status());
+        assertEquals(401, RawClient.exchange(hub.port, "HEAD", target + "x", null).status());
     }
 
     @Test

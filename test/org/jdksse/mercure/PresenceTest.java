@@ -13,6 +13,7 @@ import org.jdksse.Broadcaster;
 import org.jdksse.SseOptions;
 import org.jdksse.mercure.HubFixture.Event;
 import org.jdksse.mercure.HubFixture.Stream;
+import org.jdksse.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,18 @@ class PresenceTest {
             }
             full.published(Tokens.hs256(Tokens.claims("[\"*\"]", "[]")), "topic", "marker", "data", "marker");
             assertEquals("marker", watcher.next().data(), "no subscription event comes before the marker");
+        }
+    }
+
+    @Test
+    void aHeadIsAnsweredButNeverAnnouncedNorListed() throws Exception {
+        String aboutProbe = "/.well-known/mercure/subscriptions/probe/{subscriber}";
+        try (Stream watcher = hub.subscribe("topic=" + enc(aboutProbe) + "&topic=marker", "Authorization", "Bearer "
+                + Tokens.hs256("{\"mercure\":{\"subscribe\":[\"" + aboutProbe + "\"]}}"))) {
+            assertEquals(200, RawClient.exchange(hub.port, "HEAD", "/.well-known/mercure?topic=probe", null).status());
+            hub.published(Tokens.hs256(Tokens.claims("[\"*\"]", "[]")), "topic", "marker", "data", "marker");
+            assertEquals("marker", watcher.next().data(), "no subscription event comes before the marker");
+            assertEquals(List.of(), json(get("/.well-known/mercure/subscriptions/probe", WATCHER).body()).get("subscriptions"));
         }
     }
 

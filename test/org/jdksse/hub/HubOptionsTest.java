@@ -152,6 +152,8 @@ class HubOptionsTest {
         HubOptions env = HubOptions.parse(new String[0], Map.of("JDKSSE_REDIS", "redis://h", "JDKSSE_REDIS_STREAM", "s"));
         assertEquals("redis://h", env.redis());
         assertEquals("s", env.redisStream());
+        // Docker Compose's service names hold '_', which java.net.URI takes for no host at all.
+        assertEquals("redis://:pw@myapp_redis_1:6379", parse("--redis", "redis://:pw@myapp_redis_1:6379").redis());
         String bad = refusal("--redis", "http://:secret@h");
         assertTrue(bad.startsWith("--redis: redis URL must start with redis://"), bad);
         assertFalse(bad.contains("secret"), bad);

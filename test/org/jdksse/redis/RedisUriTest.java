@@ -3,8 +3,12 @@ package org.jdksse.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Redis URLs: the forms accepted, and one-line refusals that never show the password. */
@@ -36,14 +40,84 @@ class RedisUriTest {
     }
 
     @Test
-    void aPasswordHoldingAnUnescapedDelimiterIsNotShownEitherSideOfIt() {
-        // The parser ends the authority at the first '#', '?', '/' or '@' of such a password, so
-        // the URL has no host; the refusal may show neither half.
+    void aHostHoldingAnUnderscoreParsesAsDockerComposeNamesServices() {
+        assertEquals(new RedisUri("redis_1", 6379, null, null, 0), RedisUri.parse("redis://redis_1:6379"));
+        assertEquals(new RedisUri("myapp_redis_1", 6379, null, null, 0), RedisUri.parse("redis://myapp_redis_1"));
+        assertEquals(new RedisUri("myapp_redis_1", 6380, "app", "pw", 3), RedisUri.parse("redis://app:pw@myapp_redis_1:6380/3"));
+        // The public entry point takes a URI, which URI.create accepts with no host of its own.
+        assertEquals(new RedisUri("redis_1", 6379, null, "pw", 0), RedisUri.parse(URI.create("redis://:pw@redis_1:6379")));
+        assertEquals("redis://:***@myapp_redis_1:6380/3", RedisUri.parse("redis://:pw@myapp_redis_1:6380/3").toString());
+    }
+
+    @Test
+    void anIpv6HostIsWrittenInBracketsWithOrWithoutAPortAndZone() {
+        assertEquals(new RedisUri("::1", 6379, null, null, 0), RedisUri.parse("redis://[::1]"));
+        assertEquals(new RedisUri("2001:db8::7", 6380, null, "pw", 1), RedisUri.parse("redis://:pw@[2001:db8::7]:6380/1"));
+        assertEquals(new RedisUri("::ffff:10.0.0.5", 6379, null, null, 0), RedisUri.parse("redis://[::ffff:10.0.0.5]/"));
+        assertEquals(new RedisUri("fe80::1%eth0", 6379, null, null, 0), RedisUri.parse("redis://[fe80::1%25eth0]:6379"));
+        assertEquals("redis://:***@[2001:db8::7]:6380/1", RedisUri.parse("redis://:pw@[2001:db8::7]:6380/1").toString());
+    }
+
+    @Test
+    void theUserInfoRunsToTheLastAtSoAPasswordMayHoldAnyDelimiterUnescaped() {
+        for (String c : List.of("#", "?", "/", "@", ":")) {
+            assertEquals(new RedisUri("h", 6379, null, "open" + c + "sesame", 0), RedisUri.parse("redis://:open" + c + "sesame@h:6379"), c);
+            assertEquals(new RedisUri("h", 6379, "alice", "open" + c + "sesame", 0), RedisUri.parse("redis://alice:open" + c + "sesame@h:6379/0"), c);
+        }
+        // Without a colon the user info is a password alone (a first colon would end a user name).
         for (String c : List.of("#", "?", "/", "@")) {
-            for (String bad : List.of("redis://:open" + c + "sesame@h:6379", "redis://alice:open" + c + "sesame@h:6379/0")) {
+            assertEquals(new RedisUri("redis_1", 6379, null, "open" + c + "sesame", 0), RedisUri.parse("redis://open" + c + "sesame@redis_1"), c);
+        }
+        assertEquals(new RedisUri("h", 6379, null, "a@b#c/d?e%f", 0), RedisUri.parse("redis://:a@b#c/d?e%25f@h"));
+    }
+
+    @Test
+    void aPasswordHoldingAnUnescapedDelimiterIsNotShownEitherSideOfItWhenAnotherFieldIsWrong() {
+        for (String c : List.of("#", "?", "/", "@")) {
+            for (String bad : List.of("redis://:open" + c + "sesame@h:0", "redis://alice:open" + c + "sesame@h:6379/x",
+                    "redis://open" + c + "sesame@", "redis://:open" + c + "sesame@h/1?db=2", "redis://:open" + c + "sesame@h%x")) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
                 assertFalse(e.getMessage().contains("open") || e.getMessage().contains("sesame"), bad + " -> " + e.getMessage());
             }
+        }
+    }
+
+    @Test
+    void everyWrongUrlIsRefusedNamingItsFieldAndNeverThePassword() {
+        Map<String, String> field = new LinkedHashMap<>();
+        field.put("", "missing");
+        field.put("   ", "missing");
+        field.put("http://:secret@h:6379", "redis://");
+        field.put("redis//:secret@h", "redis://");
+        field.put("h:6379", "redis://");
+        field.put("rediss://:secret@h", "TLS");
+        field.put("redis://:secret@", "host");
+        field.put("redis://:secret@:6379", "host");
+        field.put("redis://:secret@h!x:6379", "host");
+        field.put("redis://:secret@b\u00fccher:6379", "host");
+        field.put("redis://:secret@::1:6379", "host");
+        field.put("redis://:secret@[::1:6379", "IPv6");
+        field.put("redis://:secret@[1.2.3.4]", "IPv6");
+        field.put("redis://:secret@[::1]x", "IPv6");
+        field.put("redis://:secret@h:0", "port");
+        field.put("redis://:secret@h:99999", "port");
+        field.put("redis://:secret@h:6379x", "port");
+        field.put("redis://:secret@h:+6379", "port");
+        field.put("redis://:secret@[::1]:x", "port");
+        field.put("redis://:secret@h/x", "database");
+        field.put("redis://:secret@h/1/2", "database");
+        field.put("redis://:secret@h/123456", "database");
+        field.put("redis://:secret@h/1?x=1", "query");
+        field.put("redis://:secret@h#top", "fragment");
+        field.put("redis://:sec%zzret@h", "password");
+        field.put("redis://:sec ret@h", "space");
+        field.put("redis://:secret@h\n:6379", "control");
+        for (Map.Entry<String, String> bad : field.entrySet()) {
+            String url = bad.getKey();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(url), url);
+            assertTrue(e.getMessage().contains(bad.getValue()), url + " -> " + e.getMessage());
+            assertFalse(e.getMessage().contains("secret") || e.getMessage().contains("sec%zz") || e.getMessage().contains("sec ret"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
     }
 }

@@ -47,6 +47,10 @@ final class Connection {
      * @param readTimeout the longest silence of an open stream, or zero for none
      */
     record Target(HttpClient client, URI uri, List<String[]> headers, Duration connectTimeout, Duration readTimeout) {
+        /** Returns the URI as messages and logs show it: without its user info or a token ({@link Redacted}). */
+        String shown() {
+            return Redacted.uri(uri);
+        }
     }
 
     /** What an attempt that did not fail came to. */
@@ -157,12 +161,12 @@ final class Connection {
         }
         if (status != 200) {
             quietlyClose(in);
-            throw new Refused("HTTP " + status + " from " + response.uri());
+            throw new Refused("HTTP " + status + " from " + Redacted.uri(response.uri()));
         }
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (!isEventStream(type)) {
             quietlyClose(in);
-            throw new Refused("content type " + (type.isEmpty() ? "(none)" : type) + " from " + response.uri() + " is not text/event-stream");
+            throw new Refused("content type " + (type.isEmpty() ? "(none)" : type) + " from " + Redacted.uri(response.uri()) + " is not text/event-stream");
         }
         lock.lock();
         try {
@@ -221,7 +225,7 @@ final class Connection {
             // Nothing after the oversized part can be parsed in context, so the stream is over; closed
             // now, so that the server stops sending it. Reported by the next call, after the caller
             // has handed out the events parsed before it.
-            broken = new ProtocolException(e.getMessage() + " from " + target.uri());
+            broken = new ProtocolException(e.getMessage() + " from " + target.shown());
             close();
         }
         return true;
@@ -230,7 +234,7 @@ final class Connection {
     /** Returns why {@link #read} returned false: silence for the read timeout, a broken read, or the server's end. */
     IOException endReason() {
         if (timedOut) {
-            return new HttpTimeoutException("no data for " + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms from " + target.uri());
+            return new HttpTimeoutException("no data for " + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms from " + target.shown());
         }
         return broken != null ? broken : new EOFException("the server ended the stream");
     }
@@ -300,17 +304,17 @@ final class Connection {
      * Returns {@code uri} if an attempt can connect to it: an absolute {@code http} or {@code https}
      * URI with a host and, if it has one, a port from 1 to 65535.
      *
-     * @throws IllegalArgumentException naming {@code uri}, if not
+     * @throws IllegalArgumentException naming {@code uri} (redacted), if not
      */
     static URI requireConnectable(URI uri) {
         String scheme = uri.getScheme();
         if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
-            throw new IllegalArgumentException("uri must be an absolute http or https URI with a host: " + uri);
+            throw new IllegalArgumentException("uri must be an absolute http or https URI with a host: " + Redacted.uri(uri));
         }
         // URI accepts any number of digits; HttpClient would fail every attempt, and the source retry for ever.
         int port = uri.getPort();
         if (port != -1 && (port < 1 || port > 65535)) {
-            throw new IllegalArgumentException("uri port must be from 1 to 65535: " + uri);
+            throw new IllegalArgumentException("uri port must be from 1 to 65535: " + Redacted.uri(uri));
         }
         return uri;
     }

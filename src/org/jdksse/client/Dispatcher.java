@@ -18,7 +18,8 @@ final class Dispatcher implements Session.Observer {
 
     private final EventSource source;
     private final EventSource.Listener listener;
-    private final URI uri;
+    /** The URI as the thread's name and the log show it, redacted. */
+    private final String shown;
     private final Thread thread;
     /** Held around each listener call, so that close() can wait for one in progress. */
     private final ReentrantLock callbackLock = new ReentrantLock();
@@ -27,8 +28,9 @@ final class Dispatcher implements Session.Observer {
     Dispatcher(EventSource source, EventSource.Listener listener, URI uri) {
         this.source = source;
         this.listener = listener;
-        this.uri = uri;
-        this.thread = Thread.ofVirtual().name("EventSource " + uri).unstarted(this::deliver);
+        this.shown = Redacted.uri(uri);
+        // A thread's name is in every thread dump and in some log formats.
+        this.thread = Thread.ofVirtual().name("EventSource " + shown).unstarted(this::deliver);
     }
 
     void start() {
@@ -96,7 +98,7 @@ final class Dispatcher implements Session.Observer {
             }
         } catch (RuntimeException e) {
             // As in a browser, a failing handler is reported and the stream goes on.
-            LOG.log(System.Logger.Level.WARNING, "EventSource listener for " + uri + " threw", e);
+            LOG.log(System.Logger.Level.WARNING, "EventSource listener for " + shown + " threw", e);
         } finally {
             callbackLock.unlock();
         }

@@ -175,7 +175,7 @@ final class Session {
         } catch (Connection.Refused e) {
             closed = true;
             drop();
-            LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; not reconnecting", target.uri(), e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; not reconnecting", target.shown(), e.getMessage());
             throw e;
         } catch (IOException e) {
             drop();
@@ -208,7 +208,7 @@ final class Session {
         }
         if (!warnedAboutId) {
             warnedAboutId = true;
-            LOG.log(System.Logger.Level.WARNING, "not sending Last-Event-ID {0} to {1}: HttpClient can only send ASCII header values", id, target.uri());
+            LOG.log(System.Logger.Level.WARNING, "not sending Last-Event-ID {0} to {1}: HttpClient can only send ASCII header values", id, target.shown());
         }
         return "";
     }
@@ -231,7 +231,7 @@ final class Session {
     private void retryLater(IOException reason, boolean failedAttempt) {
         failures = failedAttempt ? failures + 1 : 0;
         delayMillis = reconnectDelay(retryMillis, failures, maxRetryMillis, ThreadLocalRandom.current());
-        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; reconnecting in {2} ms", target.uri(), reason.getMessage(), delayMillis);
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; reconnecting in {2} ms", target.shown(), reason.getMessage(), delayMillis);
         observer.failed(reason);
     }
 
@@ -272,6 +272,6 @@ final class Session {
 
     private InterruptedIOException interrupted() {
         close();
-        return new InterruptedIOException("interrupted while reading " + target.uri());
+        return new InterruptedIOException("interrupted while reading " + target.shown());
     }
 }

@@ -8,6 +8,7 @@
  * <li>{@link org.jdksse.client.EventSource.Builder}: the URI, headers, {@code Last-Event-ID}, retry, timeouts and the caller's {@code HttpClient}.</li>
  * <li>{@link org.jdksse.client.EventSource.Listener}: a push source's events and life cycle, on the source's own virtual thread.</li>
  * <li>{@link org.jdksse.client.MessageEvent}: one event: its type, its data and the last event id.</li>
+ * <li>{@link org.jdksse.client.Redacted}: URLs as the client's messages and log lines show them, without a password or token.</li>
  * </ul>
  *
  * <p>Inside, one session per source decides when to reconnect and with which id, one connection

@@ -3,13 +3,18 @@ package org.jdksse.client;
 import static org.jdksse.client.EventSourceTest.drain;
 import static org.jdksse.client.EventSourceTest.source;
 import static org.jdksse.testing.ScriptedServer.silent;
+import static org.jdksse.testing.ScriptedServer.status;
 import static org.jdksse.testing.ScriptedServer.stream;
 import static org.jdksse.testing.ScriptedServer.streamThenHang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,5 +167,42 @@ class ConnectionTest {
                 written.addAndGet(next.length);
             }
         };
+    }
+
+    @Test
+    void noMessageOfAFailedConnectHoldsTheUrlsPasswordOrToken() throws Exception {
+        // A port nobody listens on: the attempts fail, and the listener hears of each.
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        ListenerRecorder recorder = new ListenerRecorder();
+        try (EventSource source = EventSource.builder(withSecrets("http://127.0.0.1:" + closed + "/e")).retry(Duration.ofMillis(10)).start(recorder)) {
+            assertSafe(recorder.awaitErrors(2).get(1).getMessage());
+            assertSafe(recorder.threads().get(0).getName());
+        }
+        // A server that answers 401: a refusal, which names the URL.
+        try (ScriptedServer server = ScriptedServer.start(status(401, "text/plain", "bad token\n"));
+             EventSource source = EventSource.builder(withSecrets(server.uri("/e").toString())).build()) {
+            IOException e = assertThrows(IOException.class, source::next);
+            assertTrue(e.getMessage().startsWith("HTTP 401 from http://***@127.0.0.1:"), e.getMessage());
+            assertSafe(e.getMessage());
+        }
+        // A silent server, a read timeout, and a URL the builder refuses also name it.
+        try (ScriptedServer server = ScriptedServer.start(streamThenHang("retry: 10\n\n"));
+             EventSource source = EventSource.builder(withSecrets(server.uri("/e").toString())).readTimeout(Duration.ofMillis(200)).start(recorder = new ListenerRecorder())) {
+            assertSafe(recorder.awaitErrors(1).get(0).getMessage());
+        }
+        assertSafe(assertThrows(IllegalArgumentException.class, () -> EventSource.builder(withSecrets("ftp://h/e"))).getMessage());
+        assertSafe(assertThrows(IllegalArgumentException.class, () -> EventSource.builder(withSecrets("http://h:99999/e"))).getMessage());
+    }
+
+    /** Returns the URL with a password in its user info and a Mercure token in its query. */
+    private static URI withSecrets(String url) {
+        return URI.create(url.replace("//", "//user:pw@") + "?topic=a&authorization=SECRET");
+    }
+
+    private static void assertSafe(String message) {
+        assertFalse(message.contains("SECRET") || message.contains("pw"), message);
     }
 }

@@ -1,16 +1,27 @@
 package org.jdksse.client;
 
 import static org.jdksse.client.EventSourceTest.source;
+import static org.jdksse.testing.ScriptedServer.status;
 import static org.jdksse.testing.ScriptedServer.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.jdksse.testing.ListenerRecorder;
 import org.jdksse.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
@@ -81,6 +92,47 @@ class SessionTest {
             assertEquals(List.of("a then 1", "b then 2", "c then 4"), seen);
             assertEquals("4", source.lastEventId());
             assertEquals("4", server.requests().get(1).header("Last-Event-ID"));
+        }
+    }
+
+    @Test
+    void itsLogLinesNameTheUrlWithoutItsPasswordOrToken() throws Exception {
+        // System.Logger's default backend is java.util.logging, under the public class's name.
+        Logger jul = Logger.getLogger("org.jdksse.client.EventSource");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        SimpleFormatter format = new SimpleFormatter();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(format.formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level level = jul.getLevel();
+        jul.setLevel(Level.ALL);
+        jul.addHandler(handler);
+        try (ScriptedServer server = ScriptedServer.start(stream("data: a\n\n"), status(401, "text/plain", "bad token\n"))) {
+            URI uri = URI.create(server.uri("/e").toString().replace("//", "//user:pw@") + "?topic=a&authorization=SECRET");
+            try (EventSource source = EventSource.builder(uri).retry(Duration.ofMillis(10)).build()) {
+                assertEquals("a", source.next().data());
+                assertThrows(IOException.class, source::next);
+            }
+        } finally {
+            jul.removeHandler(handler);
+            jul.setLevel(level);
+        }
+        // "...; reconnecting in N ms" after the stream ended, "...; not reconnecting" after the 401.
+        assertEquals(2, lines.size(), lines.toString());
+        for (String line : lines) {
+            assertTrue(line.startsWith("http://***@127.0.0.1:"), line);
+            assertFalse(line.contains("SECRET") || line.contains("pw"), line);
         }
     }
 }

@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jdksse.client.EventSource;
 import org.jdksse.client.MessageEvent;
+import org.jdksse.client.Redacted;
 
 /**
  * The {@code listen} command: subscribes to any SSE endpoint with {@link EventSource} and prints
@@ -27,16 +26,13 @@ import org.jdksse.client.MessageEvent;
  * error, and 2 with the usage on bad arguments. {@code --read-timeout} replaces a connection that
  * has been silent that long (set it above the server's heartbeat, to find half-open connections).
  * What it prints never holds a URL's user info, its {@code authorization} query parameter (a
- * Mercure token) or a header's value.
+ * Mercure token), its {@code access_token} or a header's value: every URL in a message goes through {@link Redacted}, the
+ * client's own redaction.
  */
 final class Listen {
     static final String USAGE = "usage: listen URL [--last-event-id ID] [--header 'Name: value']... [--read-timeout SECONDS]";
     /** The longest --read-timeout: a day of silence is no longer a connection worth watching. */
     private static final BigDecimal MAX_READ_TIMEOUT = BigDecimal.valueOf(86_400);
-    /** A URL in a message: a scheme, then everything up to white space (a URI holds none). */
-    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S*");
-    private static final Pattern AUTHORIZATION = Pattern.compile("(?i)([?&]authorization=)[^&]*");
-    private static final Pattern USER_INFO = Pattern.compile("^([^/]*//).*@");
 
     private Listen() {
     }
@@ -52,7 +48,7 @@ final class Listen {
         try {
             builder = parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("listen: " + redact(e.getMessage()));
+            err.println("listen: " + Redacted.text(e.getMessage()));
             err.println(USAGE);
             return 2;
         }
@@ -144,7 +140,7 @@ final class Listen {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            // The reason and where, not getMessage: it quotes the whole text, which redact cannot
+            // The reason and where, not getMessage: it quotes the whole text, which Redacted cannot
             // delimit when the fault is a space.
             throw new IllegalArgumentException("URL is not valid: " + e.getReason() + " at index " + e.getIndex());
         }
@@ -197,28 +193,10 @@ final class Listen {
     static String reason(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t.getMessage() != null) {
-                return redact(t == error ? t.getMessage() : error.getClass().getSimpleName() + ": " + t.getMessage());
+                return Redacted.text(t == error ? t.getMessage() : error.getClass().getSimpleName() + ": " + t.getMessage());
             }
         }
         return error.getClass().getSimpleName();
-    }
-
-    /**
-     * Returns the text with the {@code authorization} query parameter and the user info of each
-     * URL in it replaced by {@code ***}: the client's messages name the URL, and a log must not
-     * hold the token or password it may carry.
-     */
-    static String redact(String text) {
-        Matcher url = URL.matcher(text);
-        StringBuilder out = new StringBuilder(text.length());
-        while (url.find()) {
-            // The parameter first: a token may hold an '@'. Then up to the last '@', not the first
-            // '/', '?' or '#': a password may hold any of those unescaped.
-            String safe = AUTHORIZATION.matcher(url.group()).replaceAll("$1***");
-            safe = USER_INFO.matcher(safe).replaceFirst("$1***@");
-            url.appendReplacement(out, Matcher.quoteReplacement(safe));
-        }
-        return url.appendTail(out).toString();
     }
 
     /** Returns the event as one JSON line ending in LF, with text outside ASCII kept readable. */

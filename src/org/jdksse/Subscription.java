@@ -20,22 +20,23 @@ import java.util.concurrent.locks.ReentrantLock;
  *     what arrives while the replay is read (the "buffering" of a resume);
  *     {@link #markLive} and {@link #release} put the hook's frames, a {@code reset} and the replay
  *     ahead of it.</li>
- * <li>OPEN → CLOSING, by {@link #drop} (queue discarded) or {@link #shutdown} (queue kept): the
- *     thread writes what is left and the final retry hint, then ends the response.</li>
+ * <li>OPEN → CLOSING, by {@link Ending#drop} (queue discarded) or {@link #shutdown} (queue
+ *     kept): the thread writes what is left and the final retry hint, then ends the response.</li>
  * <li>OPEN or CLOSING → DEAD, by {@link #abort}, a failed write, or a drop while a write is
  *     stuck: the thread ends at once and nothing more is written.</li>
  * </ol>
+ * {@link Ending} makes every one of these transitions; this class only reads the state.
  *
  * <p>The fan-out calls {@link #offer}; {@link #run} is called once, by the exchange's handler
  * thread, and returns when the stream is over (or, if it never will be, that thread calls
- * {@link #abandon} instead); any thread may call {@link #drop},
- * {@link #shutdown} and {@link #abort}, none of which blocks. The queue lock is never held
- * during I/O.
+ * {@link #abandon} instead); any thread may call {@link #shutdown} and {@link #abort},
+ * neither of which blocks. The queue lock is never held during I/O.
  */
 final class Subscription implements Subscriber {
-    private static final int OPEN = 0;
-    private static final int CLOSING = 1;
-    private static final int DEAD = 2;
+    // The states. They, and the members below that Ending's transitions use, are package-private.
+    static final int OPEN = 0;
+    static final int CLOSING = 1;
+    static final int DEAD = 2;
 
     /** The bounds and fixed frames every subscription of one broadcaster shares. */
     record Policy(int queueEvents, long queueBytes, byte[] heartbeatFrame, byte[] hintFrame) {
@@ -73,10 +74,10 @@ final class Subscription implements Subscriber {
 
     private final long id;
     private final Interest interest;
-    private final Policy policy;
-    private final Writer writer;
-    private final Owner owner;
-    private final ReentrantLock lock = new ReentrantLock();
+    final Policy policy;
+    final Writer writer;
+    final Owner owner;
+    final ReentrantLock lock = new ReentrantLock();
     private final CountDownLatch done = new CountDownLatch(1);
 
     // Guarded by lock.
@@ -86,14 +87,16 @@ final class Subscription implements Subscriber {
      * queues; here the one waiter is known.
      */
     private Thread waiter;
-    private final Pending pending;
+    final Pending pending;
     /** Set by the watchdog when the stream has been silent too long. */
     private boolean heartbeatDue;
-    private byte[] finalFrame;
-    private int state = OPEN;
+    /** What the thread writes last once CLOSING (the retry hint); set by {@link Ending}. */
+    byte[] finalFrame;
+    /** OPEN, CLOSING or DEAD; written by {@link Ending} only. */
+    int state = OPEN;
 
     /** When the write in progress started (System.nanoTime), or 0 when not writing. */
-    private volatile long writeStarted;
+    volatile long writeStarted;
     /** When the last write ended (System.nanoTime). */
     private volatile long lastWrite = System.nanoTime();
     // The watchdog's own: the writer's frame count at its last look, and when that count moved.
@@ -165,7 +168,7 @@ final class Subscription implements Subscriber {
             lock.unlock();
         }
         if (!fits) {
-            drop(Departure.SLOW);
+            Ending.drop(this, Departure.SLOW);
             return false;
         }
         LockSupport.unpark(idle); // null (the thread is busy writing): nothing to do
@@ -218,48 +221,9 @@ final class Subscription implements Subscriber {
         LockSupport.unpark(idle);
     }
 
-    /**
-     * Drops the subscriber for this reason: discards its queue and ends its stream with a last
-     * retry hint; aborts the stream instead if a write is in progress, since a write that is
-     * still going while the queue overflowed is one the client is not reading.
-     */
-    void drop(Departure reason) {
-        boolean writing;
-        Thread idle;
-        lock.lock();
-        try {
-            if (state != OPEN) {
-                return;
-            }
-            writing = writeStarted != 0;
-            state = writing ? DEAD : CLOSING;
-            pending.clear();
-            finalFrame = policy.hintFrame();
-            idle = takeWaiter();
-        } finally {
-            lock.unlock();
-        }
-        LockSupport.unpark(idle);
-        owner.departed(this, reason);
-        if (writing) {
-            writer.abort();
-        }
-    }
-
     /** Ends the stream after what is queued and a last retry hint: the graceful shutdown. */
     void shutdown() {
-        Thread idle = null;
-        lock.lock();
-        try {
-            if (state == OPEN) {
-                state = CLOSING;
-                finalFrame = policy.hintFrame();
-                idle = takeWaiter();
-            }
-        } finally {
-            lock.unlock();
-        }
-        LockSupport.unpark(idle);
+        Ending.shutdown(this);
     }
 
     /**
@@ -274,16 +238,7 @@ final class Subscription implements Subscriber {
 
     /** Ends the stream at once, unblocking a write in progress (which closes the connection). */
     void abort() {
-        Thread idle;
-        lock.lock();
-        try {
-            state = DEAD;
-            idle = takeWaiter();
-        } finally {
-            lock.unlock();
-        }
-        LockSupport.unpark(idle);
-        writer.abort();
+        Ending.abort(this);
     }
 
     /**
@@ -301,7 +256,7 @@ final class Subscription implements Subscriber {
                 seenFrames = frames;
                 seenMoving = now;
             } else if (now - Math.max(started, seenMoving) > stall) {
-                stalled();
+                Ending.stalled(this);
             }
             return;
         }
@@ -319,21 +274,6 @@ final class Subscription implements Subscriber {
             lock.unlock();
         }
         LockSupport.unpark(idle);
-    }
-
-    /** Counts the subscriber as stalled (if it was still open) and aborts its stream. */
-    void stalled() {
-        boolean wasOpen;
-        lock.lock();
-        try {
-            wasOpen = state == OPEN;
-        } finally {
-            lock.unlock();
-        }
-        if (wasOpen) {
-            owner.departed(this, Departure.STALLED);
-        }
-        abort();
     }
 
     /**
@@ -398,7 +338,7 @@ final class Subscription implements Subscriber {
             boolean written = writer.write(batch);
             writeStarted = 0;
             if (!written) {
-                failed(probe);
+                Ending.failed(this, probe);
                 return;
             }
             if (!probe && !last) {
@@ -412,22 +352,8 @@ final class Subscription implements Subscriber {
         }
     }
 
-    private void failed(boolean probe) {
-        boolean wasOpen;
-        lock.lock();
-        try {
-            wasOpen = state == OPEN;
-            state = DEAD;
-        } finally {
-            lock.unlock();
-        }
-        if (wasOpen) {
-            owner.departed(this, probe ? Departure.PRUNED : Departure.FAILED);
-        }
-    }
-
-    /** Takes the parked subscriber thread to unpark once the lock is released; null if none. */
-    private Thread takeWaiter() {
+    /** Takes the parked subscriber thread to unpark once the lock is released; null if none. Under the lock. */
+    Thread takeWaiter() {
         Thread t = waiter;
         waiter = null;
         return t;

@@ -67,16 +67,16 @@ public final class Broadcaster implements AutoCloseable {
     private final Streams streams;
     private final Publishing publishing;
 
-    private Broadcaster(Builder b) {
-        SseOptions options = b.options;
-        this.log = b.log != null ? b.log : EventLog.inMemory(1000, 4L << 20);
-        this.admission = new Admission(b.maxSubscribers, new Cors(options.corsOrigins()));
+    private Broadcaster(Settings s) {
+        SseOptions options = s.options;
+        this.log = s.log != null ? s.log : EventLog.inMemory(1000, 4L << 20);
+        this.admission = new Admission(s.maxSubscribers, new Cors(options.corsOrigins()));
         byte[] hint = SseEvent.retry(options.retry() != null ? options.retry() : DEFAULT_RECONNECT).encode();
-        Subscription.Policy policy = new Subscription.Policy(b.queueEvents, b.queueBytes, options.heartbeatFrame(), hint);
+        Subscription.Policy policy = new Subscription.Policy(s.queueEvents, s.queueBytes, options.heartbeatFrame(), hint);
         this.fanOut = new FanOut();
         this.counters = new Counters(fanOut);
         fanOut.start(log.tail(fanOut));
-        this.streams = new Streams(options, policy, b.onSubscribe, admission, new Handoff(log, fanOut), fanOut, counters);
+        this.streams = new Streams(options, policy, s.onSubscribe, admission, new Handoff(log, fanOut), fanOut, counters);
         this.publishing = new Publishing(log, fanOut);
     }
 
@@ -306,12 +306,8 @@ public final class Broadcaster implements AutoCloseable {
 
     /** Builds a {@link Broadcaster}; not safe for use by several threads. */
     public static final class Builder {
-        private SseOptions options = SseOptions.defaults();
-        private int queueEvents = 1024;
-        private long queueBytes = 1L << 20;
-        private int maxSubscribers;
-        private Consumer<Subscriber> onSubscribe = sub -> { };
-        private EventLog log;
+        /** The settings so far, with their defaults and checks. */
+        private final Settings settings = new Settings();
 
         private Builder() {
         }
@@ -325,7 +321,7 @@ public final class Broadcaster implements AutoCloseable {
          * @throws NullPointerException if {@code options} is null
          */
         public Builder options(SseOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
+            settings.options(options);
             return this;
         }
 
@@ -339,7 +335,7 @@ public final class Broadcaster implements AutoCloseable {
          * @throws NullPointerException if {@code log} is null
          */
         public Builder log(EventLog log) {
-            this.log = Objects.requireNonNull(log, "log");
+            settings.log(log);
             return this;
         }
 
@@ -352,10 +348,7 @@ public final class Broadcaster implements AutoCloseable {
          * @throws IllegalArgumentException if {@code events} is less than 1
          */
         public Builder queueEvents(int events) {
-            if (events < 1) {
-                throw new IllegalArgumentException("queueEvents must be at least 1: " + events);
-            }
-            this.queueEvents = events;
+            settings.queueEvents(events);
             return this;
         }
 
@@ -369,10 +362,7 @@ public final class Broadcaster implements AutoCloseable {
          * @throws IllegalArgumentException if {@code bytes} is less than 1
          */
         public Builder queueBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("queueBytes must be at least 1: " + bytes);
-            }
-            this.queueBytes = bytes;
+            settings.queueBytes(bytes);
             return this;
         }
 
@@ -387,10 +377,7 @@ public final class Broadcaster implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n} is less than 1
          */
         public Builder maxSubscribers(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxSubscribers must be at least 1: " + n);
-            }
-            this.maxSubscribers = n;
+            settings.maxSubscribers(n);
             return this;
         }
 
@@ -405,7 +392,7 @@ public final class Broadcaster implements AutoCloseable {
          * @throws NullPointerException if {@code hook} is null
          */
         public Builder onSubscribe(Consumer<Subscriber> hook) {
-            this.onSubscribe = Objects.requireNonNull(hook, "hook");
+            settings.onSubscribe(hook);
             return this;
         }
 
@@ -415,7 +402,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return the broadcaster
          */
         public Broadcaster build() {
-            return new Broadcaster(this);
+            return new Broadcaster(settings);
         }
     }
 }

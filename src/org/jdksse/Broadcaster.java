@@ -3,7 +3,6 @@ package org.jdksse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -60,24 +59,10 @@ public final class Broadcaster implements AutoCloseable {
     static final System.Logger LOG = ExchangeStream.LOG;
     /** The retry hint for a dropped or shut-down stream when the options set none. */
     static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(2);
-    private final EventLog log;
-    private final FanOut fanOut;
-    private final Admission admission;
-    private final Counters counters;
-    private final Streams streams;
-    private final Publishing publishing;
+    private final Parts parts;
 
-    private Broadcaster(Settings s) {
-        SseOptions options = s.options;
-        this.log = s.log != null ? s.log : EventLog.inMemory(1000, 4L << 20);
-        this.admission = new Admission(s.maxSubscribers, new Cors(options.corsOrigins()));
-        byte[] hint = SseEvent.retry(options.retry() != null ? options.retry() : DEFAULT_RECONNECT).encode();
-        Subscription.Policy policy = new Subscription.Policy(s.queueEvents, s.queueBytes, options.heartbeatFrame(), hint);
-        this.fanOut = new FanOut();
-        this.counters = new Counters(fanOut);
-        fanOut.start(log.tail(fanOut));
-        this.streams = new Streams(options, policy, s.onSubscribe, admission, new Handoff(log, fanOut), fanOut, counters);
-        this.publishing = new Publishing(log, fanOut);
+    private Broadcaster(Settings settings) {
+        this.parts = new Parts(settings);
     }
 
     /**
@@ -113,7 +98,7 @@ public final class Broadcaster implements AutoCloseable {
      * @return the handler
      */
     public HttpHandler handler() {
-        return admission.handler(this);
+        return parts.admission.handler(this);
     }
 
     /**
@@ -133,13 +118,13 @@ public final class Broadcaster implements AutoCloseable {
      */
     public void serve(HttpExchange exchange, Interest interest) throws IOException {
         Objects.requireNonNull(interest, "interest");
-        streams.serve(exchange, interest);
+        parts.streams.serve(exchange, interest);
     }
 
     /** As {@link #serve}, but returns once the subscriber is live; its stream runs on a thread of its own. */
     void serveDetached(HttpExchange exchange, Interest interest) throws IOException {
         Objects.requireNonNull(interest, "interest");
-        streams.serveDetached(exchange, interest);
+        parts.streams.serveDetached(exchange, interest);
     }
 
     /**
@@ -185,7 +170,7 @@ public final class Broadcaster implements AutoCloseable {
      * @throws NullPointerException if {@code update} is null
      */
     public String publish(Update update) {
-        return publishing.publish(Objects.requireNonNull(update, "update"));
+        return parts.publishing.publish(Objects.requireNonNull(update, "update"));
     }
 
     /**
@@ -206,7 +191,7 @@ public final class Broadcaster implements AutoCloseable {
      */
     public String publishExcept(String topic, SseEvent event, long excludedSubscriberId) {
         Update update = Update.of(topic, Objects.requireNonNull(event, "event").withId(null));
-        return publishing.publishExcept(update, excludedSubscriberId);
+        return parts.publishing.publishExcept(update, excludedSubscriberId);
     }
 
     /**
@@ -222,7 +207,7 @@ public final class Broadcaster implements AutoCloseable {
      */
     public boolean send(long subscriberId, SseEvent event) {
         Objects.requireNonNull(event, "event");
-        return streams.send(subscriberId, event);
+        return parts.streams.send(subscriberId, event);
     }
 
     /**
@@ -235,7 +220,7 @@ public final class Broadcaster implements AutoCloseable {
      * @return the counters now
      */
     public Stats stats() {
-        return counters.stats(log.status());
+        return parts.counters.stats(parts.log.status());
     }
 
     /**
@@ -244,17 +229,17 @@ public final class Broadcaster implements AutoCloseable {
      * @return the log
      */
     public EventLog log() {
-        return log;
+        return parts.log;
     }
 
     /** Returns the 503 answers given so far (over the limit or closed); for tests and logs. */
     long rejected() {
-        return admission.rejected();
+        return parts.admission.rejected();
     }
 
     /** Returns the id of the last entry handed to the fan-out; for tests. */
     String lastId() {
-        return fanOut.cursor().id();
+        return parts.fanOut.cursor().id();
     }
 
     /**
@@ -273,9 +258,7 @@ public final class Broadcaster implements AutoCloseable {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
-        if (streams.close(grace)) {
-            log.close();
-        }
+        parts.close(grace);
     }
 
     /** Shuts down within five seconds, as {@link #close(Duration)} does. */
@@ -306,7 +289,6 @@ public final class Broadcaster implements AutoCloseable {
 
     /** Builds a {@link Broadcaster}; not safe for use by several threads. */
     public static final class Builder {
-        /** The settings so far, with their defaults and checks. */
         private final Settings settings = new Settings();
 
         private Builder() {

@@ -276,9 +276,11 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
     @Test
     void aReplayThatTakesLongerThanTwoHeartbeatsReachesAClientThatKeepsReading() throws Exception {
         int port = serveWithoutWelcome(Broadcaster.builder().log(EventLog.inMemory(1000, 64L << 20, 1))
-                .options(SseOptions.defaults().withHeartbeat(Duration.ofMillis(500))));
+                .options(SseOptions.defaults().withHeartbeat(Duration.ofSeconds(1))));
         String payload = "z".repeat(32 * 1024);
-        int events = 150; // about 5 MB, one batch: some seconds at the pace below, against a 1 s stall bound
+        // About 5 MB, one batch: at least 3 s at the pace below, against a 2 s stall bound, which
+        // leaves the reader 2 s to move one 32 KB frame on a loaded machine.
+        int events = 150;
         for (int k = 0; k < events; k++) {
             broadcaster.publish("t", SseEvent.of(payload));
         }
@@ -292,7 +294,7 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
             InputStream in = slow.getInputStream();
             byte[] buffer = new byte[16 * 1024];
             String carry = "";
-            // Reads all the time, at a few MB/s: the write moves every few milliseconds.
+            // Reads all the time, at most 1.6 MB/s: the write moves every few tens of milliseconds.
             for (int n; ids < events - 1 && (n = in.read(buffer)) >= 0; ) {
                 String text = carry + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
                 int at = 0;
@@ -300,7 +302,7 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
                     ids++;
                 }
                 carry = text.substring(Math.max(at, text.length() - 5));
-                Thread.sleep(5);
+                Thread.sleep(10);
             }
         } catch (IOException reset) {
             // the stream was aborted: the count below says so

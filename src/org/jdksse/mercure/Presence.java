@@ -184,6 +184,11 @@ final class Presence {
      * requested path (as the protocol asks: {@code mercure.subscribe} covers the URL).
      */
     void serve(HttpExchange exchange, TokenVerifier.Claims claims) throws Refusal, IOException {
+        // must-revalidate as the protocol's examples send it; private too, because must-revalidate
+        // alone lets a shared cache store a response to an Authorization header (RFC 9111, 3.5),
+        // and the list holds other subscribers' payloads. On refusals too: a cache may keep a 404
+        // without being told, and a token in the query or a cookie does not stop it.
+        exchange.getResponseHeaders().set("Cache-Control", "private, must-revalidate");
         String path = exchange.getRequestURI().getRawPath();
         if (claims == null || !TopicSelector.anyMatches(TopicSelector.all(claims.subscribe()), List.of(path))) {
             throw new Refusal(403, "the token's mercure.subscribe does not cover " + Json.quote(path));
@@ -217,10 +222,6 @@ final class Presence {
             doc.put("subscriptions", list);
         }
         doc.putIfAbsent("lastEventID", lastEventId);
-        // must-revalidate as the protocol's examples send it; private too, because must-revalidate
-        // alone lets a shared cache store a response to an Authorization header (RFC 9111, 3.5),
-        // and the list holds other subscribers' payloads.
-        exchange.getResponseHeaders().set("Cache-Control", "private, must-revalidate");
         Sse.respond(exchange, 200, "application/ld+json", Json.write(doc));
     }
 

@@ -157,6 +157,13 @@ class PresenceTest {
             HttpResponse<String> malformed = get(api + "%FF/" + enc(subscriber), all);
             assertEquals(400, malformed.statusCode());
             assertEquals("the path segment \"topic\" is not validly percent-encoded UTF-8\n", malformed.body());
+            // A cache may keep a 404 unless told not to, and would then hide a subscription that comes later.
+            HttpResponse<String> gone = get(api + "nobody/" + enc(subscriber), all);
+            assertEquals(404, gone.statusCode());
+            for (HttpResponse<String> refused : List.of(malformed, gone)) {
+                assertEquals("private, must-revalidate", refused.headers().firstValue("Cache-Control").orElse(null),
+                        refused.statusCode() + " " + refused.body());
+            }
         }
     }
 

@@ -17,8 +17,10 @@ import org.jdksse.Broadcaster;
  *     {@code Last-Event-ID} or {@code lastEventID} ({@code earliest} replays all the broadcaster
  *     keeps); then the stream, on the calling thread, until the client leaves, the broadcaster
  *     closes, or the token's {@code exp} passes (the stream then ends with a retry hint).
- * <li>{@code HEAD} on the path: the same checks, then the headers of the stream a {@code GET}
- *     would open, without a body or a subscriber.
+ * <li>{@code HEAD} on the path: the same checks of the request and its token, then the headers
+ *     of the stream a {@code GET} would open, without a body or a subscriber. Taking no
+ *     subscriber's place, it does not say whether a {@code GET} would be refused with {@code 503}
+ *     (the broadcaster full or closing).
  * <li>{@code POST} on the path: the publisher's token checked against every topic, the form's
  *     {@code topic}, {@code data}, {@code id}, {@code type}, {@code retry} and {@code private}
  *     validated; then {@code 200 text/plain} with the update's id, or {@code 409} when the

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
 public final class Redacted {
     /** A URL in a message: a scheme, then everything up to white space (a URI holds none). */
     private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S*");
-    /** A parameter that carries a credential, and its value (up to the next parameter). */
-    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)([?&](?:authorization|access_token)=)[^&]*");
+    /** A query parameter: its name (after {@code ?} or {@code &}) and its value, up to the next one. */
+    private static final Pattern PARAMETER = Pattern.compile("([?&])([^&=#]*)=([^&]*)");
+    /** A %-escape, in a parameter's name. */
+    private static final Pattern ESCAPE = Pattern.compile("%([0-9A-Fa-f]{2})");
     /** Up to the last '@', after the scheme's "//" if there is one. */
     private static final Pattern USER_INFO = Pattern.compile("(?s)^([^/]*//)?.*@");
 
@@ -57,7 +59,19 @@ public final class Redacted {
 
     private static String url(String url) {
         // The parameters first: a token may hold an '@', which would otherwise end the user info.
-        String safe = SECRET_PARAMETER.matcher(url).replaceAll("$1***");
-        return USER_INFO.matcher(safe).replaceFirst("$1***@");
+        Matcher parameter = PARAMETER.matcher(url);
+        StringBuilder safe = new StringBuilder(url.length());
+        while (parameter.find()) {
+            String value = isCredential(parameter.group(2)) ? "***" : parameter.group(3);
+            parameter.appendReplacement(safe, Matcher.quoteReplacement(parameter.group(1) + parameter.group(2) + "=" + value));
+        }
+        return USER_INFO.matcher(parameter.appendTail(safe)).replaceFirst("$1***@");
+    }
+
+    /** Whether a parameter named so carries a credential; the name as a server decodes it ({@code %61uthorization}). */
+    private static boolean isCredential(String name) {
+        String decoded = ESCAPE.matcher(name).replaceAll(escape -> Matcher.quoteReplacement(
+                String.valueOf((char) Integer.parseInt(escape.group(1), 16))));
+        return decoded.equalsIgnoreCase("authorization") || decoded.equalsIgnoreCase("access_token");
     }
 }

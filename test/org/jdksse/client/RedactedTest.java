@@ -24,6 +24,14 @@ class RedactedTest {
     }
 
     @Test
+    void aCredentialParameterIsHiddenHoweverItsNameIsEscaped() {
+        // The hub decodes parameter names, so %61uthorization is the token it reads.
+        assertEquals("http://h/e?topic=a&%61uthorization=***&access%5Ftoken=***&topic=b",
+                Redacted.text("http://h/e?topic=a&%61uthorization=SECRET&access%5Ftoken=SECRET&topic=b"));
+        assertEquals("http://h/e?authorization=***", Redacted.text("http://h/e?authorization=ab#cd"));
+    }
+
+    @Test
     void theJavadocExampleHolds() {
         assertEquals("HTTP 401 from https://***@h/e?topic=a&authorization=***", Redacted.text("HTTP 401 from https://u:pw@h/e?topic=a&authorization=t"));
     }

@@ -124,10 +124,12 @@ final class Listen {
                 }
                 default -> {
                     if (arg.startsWith("-")) {
-                        throw new IllegalArgumentException("unknown option " + arg);
+                        // Up to a value only: --header=Authorization: Bearer ... holds a token.
+                        throw new IllegalArgumentException("unknown option " + arg.split("[=:\\s]", 2)[0]);
                     }
                     if (url != null) {
-                        throw new IllegalArgumentException("one URL only, got " + url + " and " + arg);
+                        // Not echoed: a second argument is often a header whose --header was forgotten.
+                        throw new IllegalArgumentException("one URL only; a header goes after --header, as in --header 'Name: value'");
                     }
                     url = arg;
                 }

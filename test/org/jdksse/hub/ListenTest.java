@@ -174,6 +174,8 @@ class ListenTest {
             {"http://127.0.0.1:1/e?authorization=s3cret and more"},
             {"http://127.0.0.1:1/", "--header", "Authorization Bearer s3cret"},
             {"http://127.0.0.1:1/", "--header", "Authorization: Bearer s3\u0001cret"},
+            {"http://127.0.0.1:1/", "Authorization: Bearer s3cret"}, // --header forgotten
+            {"http://127.0.0.1:1/", "--header=Authorization: Bearer s3cret"},
         };
         for (String[] args : bad) {
             Run run = listen(args);

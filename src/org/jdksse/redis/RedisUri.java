@@ -1,9 +1,10 @@
 package org.jdksse.redis;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -12,17 +13,21 @@ import java.util.regex.Pattern;
  *
  * <p>The authority is read here, not by {@link URI}: {@code URI} takes a host holding {@code _}
  * for a registry name and has no host then, and Docker Compose names its services that way
- * ({@code redis_1}, {@code myapp_redis_1}). The user info runs up to the last {@code @}, so that a
- * password may hold {@code #}, {@code ?}, {@code /} or {@code @} unescaped (as generated passwords
- * do), besides {@code %}-escapes; a host never holds {@code @}.
+ * ({@code redis_1}, {@code myapp_redis_1}). As in RFC 3986 the authority ends at the first
+ * {@code /}, {@code ?} or {@code #}, and the user info at its last {@code @}: a password may hold
+ * {@code @} as it is, and must %-escape {@code /}, {@code ?} and {@code #}; one that does not is
+ * refused rather than read as a host ({@code redis://h/0?password=a@b} must not send {@code a}'s
+ * half of a secret to a host named {@code b}).
  */
 record RedisUri(String host, int port, String user, String password, int db) {
     static final String FORM = "redis://[[user]:password@]host[:port][/db]";
 
     /** A host name: letters, digits, '-', '.' and the '_' that DNS allows and URI does not. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
-    /** An IPv6 literal inside brackets, with an optional zone ({@code %25eth0}, RFC 6874, or a bare {@code %eth0}). */
-    private static final Pattern IPV6 = Pattern.compile("([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:%(?:25)?([A-Za-z0-9._~-]+))?");
+    /** An IPv6 zone (an interface's name or number), RFC 6874. */
+    private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9._~-]+");
+    /** The longest IPv6 literal with a zone that a URL can sensibly hold, checked before any parsing. */
+    private static final int MAX_IPV6 = 64;
 
     /**
      * Parses a URL.
@@ -48,28 +53,35 @@ record RedisUri(String host, int port, String user, String password, int db) {
             throw new IllegalArgumentException("redis URL must start with redis:// (expected " + FORM + "), not " + redact(url));
         }
         String rest = url.substring(schemeEnd + 3);
-        int at = rest.lastIndexOf('@');
-        String info = at < 0 ? null : rest.substring(0, at);
-        String location = rest.substring(at + 1);
-        if (location.indexOf('?') >= 0 || location.indexOf('#') >= 0) {
-            throw new IllegalArgumentException("redis URL must not have a query or fragment (expected " + FORM + "): " + redact(url));
+        int authorityEnd = indexOfAny(rest, "/?#");
+        if (rest.indexOf('@', authorityEnd) >= 0) {
+            // Not echoed: the text before that '@' is most likely a password.
+            throw new IllegalArgumentException("redis URL password (or user) must %-escape '/', '?' and '#' "
+                    + "(as %2F, %3F and %23), else they end the host part (expected " + FORM + ")");
         }
-        int slash = location.indexOf('/');
-        String authority = slash < 0 ? location : location.substring(0, slash);
+        String authority = rest.substring(0, authorityEnd);
+        String path = rest.substring(authorityEnd);
+        int query = indexOfAny(path, "?#");
+        if (query < path.length()) {
+            throw new IllegalArgumentException("redis URL must not have a query or fragment (expected " + FORM + "): "
+                    + redact(url));
+        }
+        int at = authority.lastIndexOf('@');
+        String info = at < 0 ? null : authority.substring(0, at);
+        String hostPort = authority.substring(at + 1);
         String host;
         String port;
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            Matcher v6 = IPV6.matcher(close < 0 ? "" : authority.substring(1, close));
-            if (!v6.matches() || !(close == authority.length() - 1 || authority.charAt(close + 1) == ':')) {
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            host = close < 0 ? null : ipv6(hostPort.substring(1, close));
+            if (host == null || !(close == hostPort.length() - 1 || hostPort.charAt(close + 1) == ':')) {
                 throw new IllegalArgumentException("redis URL host is not a valid IPv6 address in brackets, as in redis://[::1]:6379: " + redact(url));
             }
-            host = v6.group(2) == null ? v6.group(1) : v6.group(1) + "%" + v6.group(2);
-            port = authority.substring(close + 1);
+            port = hostPort.substring(close + 1);
         } else {
-            int colon = authority.indexOf(':');
-            host = colon < 0 ? authority : authority.substring(0, colon);
-            port = colon < 0 ? "" : authority.substring(colon);
+            int colon = hostPort.indexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            port = colon < 0 ? "" : hostPort.substring(colon);
             if (host.isEmpty()) {
                 throw new IllegalArgumentException("redis URL has no host (expected " + FORM + "): " + redact(url));
             }
@@ -77,7 +89,44 @@ record RedisUri(String host, int port, String user, String password, int db) {
                 throw new IllegalArgumentException("redis URL host must be a name or an IPv4 address, or an IPv6 address in brackets (expected " + FORM + "): " + redact(url));
             }
         }
-        return new RedisUri(host, port(port, url), user(info), password(info), db(slash < 0 ? "" : location.substring(slash), url));
+        return new RedisUri(host, port(port, url), user(info), password(info), db(path, url));
+    }
+
+    /** Returns the first index in {@code s} of any of {@code chars}, or its length. */
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
+    /**
+     * Returns the host of an IPv6 literal (what is inside the brackets), with its zone as
+     * {@code %zone}, or null if it is not one. The zone is written {@code %25zone} (RFC 6874) or,
+     * as browsers take it, {@code %zone} (unless it starts with 25); an empty one is refused.
+     */
+    private static String ipv6(String literal) {
+        if (literal.length() > MAX_IPV6) {
+            return null;
+        }
+        int percent = literal.indexOf('%');
+        String address = percent < 0 ? literal : literal.substring(0, percent);
+        String zone = percent < 0 ? null : literal.substring(percent + 1);
+        if (zone != null && zone.startsWith("25")) {
+            zone = zone.substring(2);
+        }
+        if (zone != null && !ZONE.matcher(zone).matches() || !address.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return null;
+        }
+        try {
+            // A literal in brackets is only checked, never looked up (InetAddress.getAllByName).
+            InetAddress.getByName("[" + address + "]");
+        } catch (UnknownHostException invalid) {
+            return null;
+        }
+        return zone == null ? address : address + "%" + zone;
     }
 
     /** Parses a URL; see {@link #parse(String)}. */
@@ -85,7 +134,6 @@ record RedisUri(String host, int port, String user, String password, int db) {
         // Its text, as given: URI accepts redis://redis_1:6379 (a registry authority), with no host.
         return parse(uri.toString());
     }
-
     /** Returns the port of {@code ":6380"}, or 6379 for {@code ""} or {@code ":"} (RFC 3986 allows an empty port). */
     private static int port(String colonPort, String url) {
         String digits = colonPort.isEmpty() ? "" : colonPort.substring(1);
@@ -129,10 +177,16 @@ record RedisUri(String host, int port, String user, String password, int db) {
         }
     }
 
-    /** Returns the URL with everything up to its last {@code @} replaced, for messages. */
+    /**
+     * Returns the URL for messages: everything up to its last {@code @} replaced, and its query or
+     * fragment cut, since a query can name a password ({@code ?password=}, as some clients read it).
+     */
     private static String redact(String url) {
-        // Up to the last '@', as the parser reads it: the user info may hold '/', '?' and '#'.
-        return url.replaceFirst("(?s)^([^/]*//)?.*@", "$1***@");
+        // Up to the last '@' anywhere, not only in the authority: a password typed with an
+        // unescaped '/', '?' or '#' is refused, and its refusal must not show it either.
+        String shown = url.replaceFirst("(?s)^([^/]*//)?.*@", "$1***@");
+        int query = indexOfAny(shown, "?#");
+        return query < shown.length() ? shown.substring(0, query) + "?..." : shown;
     }
 
     /** Returns host:port, for messages. */

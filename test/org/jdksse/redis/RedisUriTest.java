@@ -59,16 +59,39 @@ class RedisUriTest {
     }
 
     @Test
-    void theUserInfoRunsToTheLastAtSoAPasswordMayHoldAnyDelimiterUnescaped() {
-        for (String c : List.of("#", "?", "/", "@", ":")) {
+    void aPasswordMayHoldAnAtAsItIsButMustEscapeTheDelimitersThatEndTheHost() {
+        for (String c : List.of("@", ":")) {
             assertEquals(new RedisUri("h", 6379, null, "open" + c + "sesame", 0), RedisUri.parse("redis://:open" + c + "sesame@h:6379"), c);
             assertEquals(new RedisUri("h", 6379, "alice", "open" + c + "sesame", 0), RedisUri.parse("redis://alice:open" + c + "sesame@h:6379/0"), c);
         }
         // Without a colon the user info is a password alone (a first colon would end a user name).
-        for (String c : List.of("#", "?", "/", "@")) {
-            assertEquals(new RedisUri("redis_1", 6379, null, "open" + c + "sesame", 0), RedisUri.parse("redis://open" + c + "sesame@redis_1"), c);
+        assertEquals(new RedisUri("redis_1", 6379, null, "open@sesame", 0), RedisUri.parse("redis://open@sesame@redis_1"));
+        assertEquals(new RedisUri("h", 6379, null, "a@b#c/d?e%f", 0), RedisUri.parse("redis://:a@b%23c%2Fd%3Fe%25f@h"));
+        for (String c : List.of("#", "?", "/")) {
+            for (String bad : List.of("redis://:open" + c + "sesame@h:6379", "redis://open" + c + "sesame@redis_1")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
+                assertTrue(e.getMessage().contains("password") && e.getMessage().contains("%2F"), bad + " -> " + e.getMessage());
+            }
         }
-        assertEquals(new RedisUri("h", 6379, null, "a@b#c/d?e%f", 0), RedisUri.parse("redis://:a@b#c/d?e%25f@h"));
+    }
+
+    @Test
+    void aQueryIsNeverReadAsUserInfoNorShown() {
+        // Read up to the last '@', this would send AUTH with most of the secret to a host named t.example.
+        for (String bad : List.of("redis://cache:6379/0?password=s3cr@t.example", "redis://localhost:6379/0?password=s3cret",
+                "redis://localhost#password=s3cret", "http://h/?password=s3cret")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
+            assertFalse(e.getMessage().contains("s3cr"), bad + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
+    void anIpv6HostMustBeAnAddress() {
+        for (String bad : List.of("redis://[:]:6379", "redis://[::::::::::]", "redis://[fe80::1%25]", "redis://[fe80::1%]",
+                "redis://[" + ":".repeat(50_000) + "]", "redis://[1:2:3:4:5:6:7:8:9]")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
+            assertTrue(e.getMessage().contains("IPv6"), e.getMessage());
+        }
     }
 
     @Test

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -278,34 +275,15 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
         int port = serveWithoutWelcome(Broadcaster.builder().log(EventLog.inMemory(1000, 64L << 20, 1))
                 .options(SseOptions.defaults().withHeartbeat(Duration.ofSeconds(1))));
         String payload = "z".repeat(32 * 1024);
-        // About 5 MB, one batch: at least 3 s at the pace below, against a 2 s stall bound, which
-        // leaves the reader 2 s to move one 32 KB frame on a loaded machine.
-        int events = 150;
+        // About 16 MB, one batch, of which the socket buffers take about 3 MB at once: the write
+        // lasts at least 4 s at the reader's 3 MB/s, against a 2 s stall bound (see SteadyReader).
+        int events = 500;
         for (int k = 0; k < events; k++) {
             broadcaster.publish("t", SseEvent.of(payload));
         }
-        int ids = 0;
-        try (Socket slow = new Socket()) {
-            slow.setReceiveBufferSize(8192);
-            slow.connect(new InetSocketAddress("127.0.0.1", port));
-            slow.setSoTimeout(10_000);
-            slow.getOutputStream().write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 1\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = slow.getInputStream();
-            byte[] buffer = new byte[16 * 1024];
-            String carry = "";
-            // Reads all the time, at most 1.6 MB/s: the write moves every few tens of milliseconds.
-            for (int n; ids < events - 1 && (n = in.read(buffer)) >= 0; ) {
-                String text = carry + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-                int at = 0;
-                for (int i; (i = text.indexOf("\nid: ", at)) >= 0; at = i + 1) {
-                    ids++;
-                }
-                carry = text.substring(Math.max(at, text.length() - 5));
-                Thread.sleep(10);
-            }
-        } catch (IOException reset) {
-            // the stream was aborted: the count below says so
+        int ids;
+        try (SteadyReader slow = SteadyReader.get(port, "/events?topic=t", "Last-Event-ID: 1")) {
+            ids = slow.count("id: ", events - 1);
         }
         assertEquals(events - 1, ids, "ids after 1 received; dropped " + broadcaster.stats().dropped());
         assertEquals(0L, broadcaster.stats().dropped().get("stalled"));

@@ -23,8 +23,8 @@ final class ExchangeWriter implements Subscription.Writer {
     /** The thread inside a write or the final close, so that {@link #abort} can unblock it. */
     private volatile Thread writing;
     private volatile boolean aborted;
-    /** Frames handed to the body so far: the watchdog's sign that a long batch still moves. */
-    private volatile long frames;
+    /** What the body has taken so far: the watchdog's sign that a long batch still moves. */
+    private final Progress progress = new Progress();
 
     private ExchangeWriter(HttpExchange exchange) {
         this.exchange = exchange;
@@ -57,17 +57,14 @@ final class ExchangeWriter implements Subscription.Writer {
             }
             // Live batches are always ArrayDeques: a loop of their own keeps that call site
             // monomorphic, where one loop over three collection types is not (bench/results).
-            // Each returning write() counts: the body only takes a frame once the socket has
-            // taken what it buffered before, so a slow reader still moves the count.
+            // Progress counts each frame (each slice of a very large one) as the body takes it.
             if (batch instanceof ArrayDeque<byte[]> queue) {
                 for (byte[] frame : queue) {
-                    body.write(frame);
-                    frames++;
+                    progress.write(body, frame);
                 }
             } else {
                 for (byte[] frame : batch) {
-                    body.write(frame);
-                    frames++;
+                    progress.write(body, frame);
                 }
             }
             body.flush();
@@ -81,8 +78,8 @@ final class ExchangeWriter implements Subscription.Writer {
     }
 
     @Override
-    public long framesWritten() {
-        return frames;
+    public Progress progress() {
+        return progress;
     }
 
     /** Ends the response (the chunked stream's last chunk); an abort unblocks it too. */

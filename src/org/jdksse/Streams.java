@@ -221,7 +221,7 @@ final class Streams {
         long interval = options.heartbeat().toNanos();
         long now = System.nanoTime();
         for (Subscription sub : byId.values()) {
-            sub.check(now, interval, 2 * interval);
+            sub.check(now, interval);
         }
     }
 }

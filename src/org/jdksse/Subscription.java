@@ -59,8 +59,8 @@ final class Subscription implements Subscriber {
         /** Writes the frames and flushes once; {@code false} if the client is gone. */
         boolean write(Collection<byte[]> frames);
 
-        /** Returns how many frames were written so far; read by the watchdog during a write. */
-        long framesWritten();
+        /** Returns how far the writes have got, which the watchdog looks at during a write. */
+        Progress progress();
 
         /** Ends the response. */
         void finish();
@@ -99,9 +99,6 @@ final class Subscription implements Subscriber {
     volatile long writeStarted;
     /** When the last write ended (System.nanoTime). */
     private volatile long lastWrite = System.nanoTime();
-    // The watchdog's own: the writer's frame count at its last look, and when that count moved.
-    private long seenFrames;
-    private long seenMoving;
 
     Subscription(long id, Interest interest, Policy policy, Writer writer, Owner owner) {
         this.id = id;
@@ -242,25 +239,24 @@ final class Subscription implements Subscriber {
     }
 
     /**
-     * The watchdog's periodic check: aborts a write that has not moved a frame for longer than
-     * {@code stall}, or asks for a heartbeat when the stream has been silent for {@code silence}.
-     * The subscriber's own thread then waits without a timeout: a timed wait costs a timer per
-     * wake-up, per event. Called by the watchdog's one thread only.
+     * The watchdog's periodic check: aborts a write that has made no progress for two heartbeat
+     * intervals (the rule is {@link Progress}'s), or asks for a heartbeat when the stream has
+     * been silent for one. The subscriber's own thread then waits without a timeout: a timed wait
+     * costs a timer per wake-up, per event. Called by the watchdog's one thread only.
+     *
+     * @param now       the watchdog's clock, {@link System#nanoTime()}
+     * @param heartbeat the heartbeat interval in nanoseconds
      */
-    void check(long now, long silence, long stall) {
+    void check(long now, long heartbeat) {
         long started = writeStarted;
         if (started != 0) {
-            // A long batch (a whole replay to a slow reader) is fine while its frames keep going.
-            long frames = writer.framesWritten();
-            if (frames != seenFrames) {
-                seenFrames = frames;
-                seenMoving = now;
-            } else if (now - Math.max(started, seenMoving) > stall) {
+            // A long batch (a whole replay, one huge event, to a slow reader) is fine while it moves.
+            if (writer.progress().stalled(now, started, heartbeat)) {
                 Ending.stalled(this);
             }
             return;
         }
-        if (now - lastWrite < silence) {
+        if (now - lastWrite < heartbeat) {
             return;
         }
         Thread idle = null;

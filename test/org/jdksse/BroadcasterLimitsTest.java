@@ -290,6 +290,35 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
     }
 
     @Test
+    void oneEventThatTakesLongerThanTwoHeartbeatsToWriteReachesAClientThatKeepsReading() throws Exception {
+        int port = serveWithoutWelcome(largeEvents());
+        try (SteadyReader slow = SteadyReader.get(port, "/events?topic=t")) {
+            Await.value("subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 1);
+            // 16 MB in one frame, of which the socket buffers take about 3 MB at once: its write
+            // lasts at least 4 s at the reader's 3 MB/s, against a 2 s stall bound (see SteadyReader).
+            broadcaster.publish("t", SseEvent.of("z".repeat(16 << 20)));
+            broadcaster.publish("t", SseEvent.of("end", ""));
+            assertEquals(1, slow.count("event: end\n", 1), "the event after the large one; read "
+                    + slow.bytes() + " bytes, dropped " + broadcaster.stats().dropped());
+        }
+        assertEquals(0L, broadcaster.stats().dropped().get("stalled"));
+    }
+
+    @Test
+    void aClientThatStopsReadingPartWayThroughOneLargeEventIsAbortedAsStalled() throws Exception {
+        int port = serveWithoutWelcome(largeEvents());
+        try (SteadyReader stuck = SteadyReader.get(port, "/events?topic=t")) {
+            Await.value("subscribed", Duration.ofSeconds(10), () -> broadcaster.stats().subscribers(), n -> n == 1);
+            broadcaster.publish("t", SseEvent.of("z".repeat(16 << 20)));
+            assertTrue(stuck.readAtLeast(1 << 20) >= 1 << 20, "read a part before stopping");
+            // The write would wait for the reader for ever; the 2 s stall bound ends it.
+            Await.value("the stopped client's write aborted", Duration.ofSeconds(15),
+                    () -> broadcaster.stats().dropped().get("stalled"), n -> n == 1);
+            assertTrue(stuck.awaitEnd(10_000), "the stopped client's connection was left open");
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndPublishingAfterItIsRefusedNotAcknowledged() throws Exception {
         int port = serve(Broadcaster.builder().log(firstIdOne()));
         RawClient client = join(port, "?topic=t");
@@ -308,6 +337,12 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
     void defaultSubscriberLimitIsTheDescriptorLimitMinusHeadroom() {
         var os = (com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         assertEquals(os.getMaxFileDescriptorCount() - Admission.DESCRIPTOR_HEADROOM, Admission.defaultMaxSubscribers());
+    }
+
+    /** A broadcaster for one 16 MB event: a 1 s heartbeat (a 2 s stall bound), and room for it in the log and queue. */
+    private static Broadcaster.Builder largeEvents() {
+        return Broadcaster.builder().log(EventLog.inMemory(16, 64L << 20, 1)).queueBytes(64L << 20)
+                .options(SseOptions.defaults().withHeartbeat(Duration.ofSeconds(1)));
     }
 
     private static long usedHeapAfterGc(MemoryMXBean memory) {

@@ -1,6 +1,8 @@
 package org.jdksse;
 
 import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +29,7 @@ final class FakeWriter implements Subscription.Writer {
     /** Permits for writes to go through; none are needed unless {@link #blockWrites} was called. */
     private volatile Semaphore gate;
     private volatile boolean failing;
+    private final Progress progress = new Progress();
 
     @Override
     public boolean write(Collection<byte[]> batch) {
@@ -44,9 +47,14 @@ final class FakeWriter implements Subscription.Writer {
         }
         lock.lock();
         try {
-            batch.forEach(f -> frames.add(new String(f, StandardCharsets.UTF_8)));
+            for (byte[] f : batch) {
+                progress.write(OutputStream.nullOutputStream(), f);
+                frames.add(new String(f, StandardCharsets.UTF_8));
+            }
             batches.add(batch.size());
             wrote.signalAll();
+        } catch (IOException cannot) {
+            throw new AssertionError("the null stream threw", cannot);
         } finally {
             lock.unlock();
         }
@@ -54,13 +62,8 @@ final class FakeWriter implements Subscription.Writer {
     }
 
     @Override
-    public long framesWritten() {
-        lock.lock();
-        try {
-            return frames.size();
-        } finally {
-            lock.unlock();
-        }
+    public Progress progress() {
+        return progress;
     }
 
     @Override

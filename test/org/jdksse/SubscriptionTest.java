@@ -194,7 +194,7 @@ class SubscriptionTest {
         FakeWriter writer = new FakeWriter();
         Subscription sub = subscription(writer, 10);
         Thread thread = start(sub);
-        sub.check(System.nanoTime() + TimeUnit.SECONDS.toNanos(100), 1, Long.MAX_VALUE);
+        sub.check(System.nanoTime() + TimeUnit.SECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(100));
         assertEquals(List.of(":\n\n"), writer.await(1), "a silent stream gets a heartbeat");
         writer.fail();
         // The first write may still be finishing (it is "in progress" until write() returns), and
@@ -202,7 +202,7 @@ class SubscriptionTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.isAlive()) {
             assertTrue(System.nanoTime() < deadline, "the failed heartbeat ends the stream");
-            sub.check(System.nanoTime() + TimeUnit.SECONDS.toNanos(100), 1, Long.MAX_VALUE);
+            sub.check(System.nanoTime() + TimeUnit.SECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(100));
             thread.join(10);
         }
         assertEquals(List.of("pruned"), departures);
@@ -228,7 +228,7 @@ class SubscriptionTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (writer.aborted.getCount() > 0) {
             assertTrue(System.nanoTime() < deadline, "aborted");
-            sub.check(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), 1, TimeUnit.SECONDS.toNanos(1));
+            sub.check(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
             Thread.sleep(1);
         }
         thread.join(5000);

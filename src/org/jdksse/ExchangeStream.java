@@ -40,6 +40,8 @@ final class ExchangeStream implements SseStream {
     /** The thread inside a socket write, so that a stalled write can be aborted. */
     private volatile Thread writer;
     private volatile long writeStarted;
+    /** What the body has taken so far, which tells a slow write from a stalled one. */
+    private final Progress progress = new Progress();
     private volatile long lastWrite = System.nanoTime();
 
     private ExchangeStream(HttpExchange exchange, String lastEventId) {
@@ -156,7 +158,7 @@ final class ExchangeStream implements SseStream {
             writeStarted = System.nanoTime();
             writer = Thread.currentThread();
             for (byte[] frame : frames) {
-                body.write(frame);
+                progress.write(body, frame);
             }
             body.flush();
             lastWrite = System.nanoTime();
@@ -174,8 +176,9 @@ final class ExchangeStream implements SseStream {
     /**
      * Has the watchdog look at this stream every half interval until it is finished: a heartbeat
      * when it has been silent for a whole interval (written on a virtual thread of its own, since
-     * the watchdog never blocks), an abort when a write has not progressed for two intervals, as
-     * a client that stops reading would otherwise hold its thread forever.
+     * the watchdog never blocks), an abort when a write has made no progress for two intervals
+     * ({@link Progress}'s rule), as a client that stops reading would otherwise hold its thread
+     * forever. A write that takes longer, one large event to a slow client, goes on while it moves.
      */
     void startHeartbeat(SseOptions options) {
         if (options.heartbeat().isZero()) {
@@ -185,9 +188,11 @@ final class ExchangeStream implements SseStream {
         byte[] frame = options.heartbeatFrame();
         watch = Watchdog.shared().every(options.heartbeat().dividedBy(2), () -> {
             long now = System.nanoTime();
-            if (writer != null && now - writeStarted > 2 * interval) {
-                LOG.log(Level.DEBUG, "client stopped reading: aborting its stream");
-                abort();
+            if (writer != null) {
+                if (progress.stalled(now, writeStarted, interval)) {
+                    LOG.log(Level.DEBUG, "client stopped reading: aborting its stream");
+                    abort();
+                }
             } else if (open.get() && now - lastWrite >= interval && !lock.isLocked()) {
                 Thread.ofVirtual().name("sse-heartbeat").start(() -> write(frame));
             }

@@ -5,7 +5,8 @@ import java.io.OutputStream;
 
 /**
  * How far the writes to one client have got, and the one rule that says a write has stalled,
- * for broadcaster subscribers ({@link ExchangeWriter}, looked at by {@link Subscription#check}).
+ * for broadcaster subscribers ({@link ExchangeWriter}, looked at by {@link Subscription#check})
+ * and per-request streams ({@link ExchangeStream}) alike.
  *
  * <p>The rule: a write in progress has stalled when its count has not moved for two heartbeat
  * intervals, however long the write as a whole has lasted. So a slow client that keeps reading

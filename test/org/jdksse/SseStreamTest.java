@@ -156,6 +156,43 @@ class SseStreamTest {
     }
 
     @Test
+    void oneLargeEventReachesAClientThatReadsItSlowlyButSteadilyForLongerThanTwoHeartbeats() throws Exception {
+        // 16 MB, of which the socket buffers take about 3 MB at once: the send lasts at least 4 s
+        // at the reader's 3 MB/s, against a 2 s stall bound. The writer sees progress about every
+        // 1 MB the reader takes: a loaded machine may slow the reader six-fold before a 2 s gap.
+        String payload = "z".repeat(16 << 20);
+        CompletableFuture<Long> sendNanos = new CompletableFuture<>();
+        CompletableFuture<Boolean> endSent = new CompletableFuture<>();
+        int port = serve(SseOptions.defaults().withHeartbeat(Duration.ofSeconds(1)), stream -> {
+            long start = System.nanoTime();
+            boolean sent = stream.send(payload);
+            sendNanos.complete(sent ? System.nanoTime() - start : -1);
+            endSent.complete(stream.send(SseEvent.of("end", "")));
+        });
+        try (SteadyReader slow = SteadyReader.get(port, "/s")) {
+            assertEquals(1, slow.count("event: end\n", 1),
+                    "the event after the large one; cut off after " + slow.bytes() + " bytes: " + slow.ended());
+        }
+        long nanos = sendNanos.get(10, TimeUnit.SECONDS);
+        assertTrue(nanos > TimeUnit.SECONDS.toNanos(2),
+                "the large send went on for longer than two intervals: " + nanos / 1_000_000 + " ms");
+        assertTrue(endSent.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aClientThatStopsReadingPartWayThroughOneLargeEventIsAborted() throws Exception {
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
+        int port = serve(SseOptions.defaults().withHeartbeat(Duration.ofMillis(500)),
+                stream -> sent.complete(stream.send("z".repeat(16 << 20))));
+        try (SteadyReader stuck = SteadyReader.get(port, "/s")) {
+            assertTrue(stuck.readAtLeast(1 << 20) >= 1 << 20, "read a part before stopping");
+            // The write would wait for the reader for ever; the 1 s stall bound ends it.
+            assertFalse(sent.get(15, TimeUnit.SECONDS), "the send to the stopped client failed");
+            assertTrue(stuck.awaitEnd(10_000), "the stopped client's connection was left open");
+        }
+    }
+
+    @Test
     void lastEventIdHeaderIsDecodedAsUtf8() throws Exception {
         CompletableFuture<String> seen = new CompletableFuture<>();
         int port = serve(SseOptions.defaults(), stream -> seen.complete(stream.lastEventId()));

@@ -47,13 +47,18 @@ final class RequestThreads implements Executor {
      * not public API, and the hub is built on that alone. It is the process's second timer thread,
      * started at the first request, and runs one 5 ms check per request.
      */
-    private final Executor afterGrace = CompletableFuture.delayedExecutor(GRACE_MILLIS, TimeUnit.MILLISECONDS,
-            Runnable::run);
+    private final Executor afterGrace;
     /** Requests submitted and not yet started on either kind of thread. */
     private final AtomicInteger waiting = new AtomicInteger();
     private final LongAdder takenOver = new LongAdder();
 
     RequestThreads() {
+        this(CompletableFuture.delayedExecutor(GRACE_MILLIS, TimeUnit.MILLISECONDS, Runnable::run));
+    }
+
+    /** Takes the executor that runs each request's check once its grace is over; tests hold the checks. */
+    RequestThreads(Executor afterGrace) {
+        this.afterGrace = afterGrace;
         pool.allowCoreThreadTimeOut(true);
     }
 

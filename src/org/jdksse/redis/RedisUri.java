@@ -3,7 +3,8 @@ package org.jdksse.redis;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -146,7 +147,7 @@ record RedisUri(String host, int port, String user, String password, int db) {
 
     private static String user(String info) {
         int colon = info == null ? -1 : info.indexOf(':');
-        return colon <= 0 ? null : decode(info.substring(0, colon));
+        return colon <= 0 ? null : decode(info.substring(0, colon), "user");
     }
 
     private static String password(String info) {
@@ -154,7 +155,7 @@ record RedisUri(String host, int port, String user, String password, int db) {
             return null;
         }
         // redis://secret@host, without a colon, is how some tools write a password alone.
-        String password = decode(info.substring(info.indexOf(':') + 1));
+        String password = decode(info.substring(info.indexOf(':') + 1), "password");
         return password.isEmpty() ? null : password;
     }
 
@@ -168,12 +169,30 @@ record RedisUri(String host, int port, String user, String password, int db) {
         return Integer.parseInt(path.substring(1));
     }
 
-    private static String decode(String s) {
+    /**
+     * Decodes %-escapes ({@code +} stays a plus, as in any URL's user info). The messages never quote
+     * the text, which is a secret; bytes that are not UTF-8 are refused rather than turned into
+     * U+FFFD, which would send Redis a password nobody typed.
+     */
+    private static String decode(String s, String field) {
+        ByteBuffer bytes = ByteBuffer.allocate(s.length() * 3); // UTF-8 takes at most 3 bytes a char
+        for (int i = 0, percent; i < s.length(); i = percent + 3) {
+            percent = s.indexOf('%', i);
+            bytes.put(s.substring(i, percent < 0 ? s.length() : percent).getBytes(StandardCharsets.UTF_8));
+            if (percent < 0) {
+                break;
+            }
+            int hi = percent + 2 < s.length() ? Character.digit(s.charAt(percent + 1), 16) : -1;
+            int lo = hi < 0 ? -1 : Character.digit(s.charAt(percent + 2), 16);
+            if (lo < 0) {
+                throw new IllegalArgumentException("redis URL " + field + " has a malformed %-escape");
+            }
+            bytes.put((byte) (hi << 4 | lo));
+        }
         try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            // URLDecoder's message quotes the text: it would show the password.
-            throw new IllegalArgumentException("redis URL user or password has a malformed %-escape");
+            return StandardCharsets.UTF_8.newDecoder().decode(bytes.flip()).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("redis URL " + field + " is not UTF-8 once its %-escapes are decoded");
         }
     }
 

@@ -76,6 +76,21 @@ class RedisUriTest {
     }
 
     @Test
+    void escapesDecodeToUtf8AndAnythingElseIsRefusedNamingTheFieldNotTheSecret() {
+        assertEquals(new RedisUri("h", 6379, "zoë", "a+b é😀", 0), RedisUri.parse("redis://zo%C3%AB:a+b%20%c3%a9😀@h"));
+        for (String bad : List.of("redis://:s3cr%ffet@h", "redis://:s3cr%C3et@h", "redis://:s3cr%ED%A0%80et@h")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
+            assertEquals("redis URL password is not UTF-8 once its %-escapes are decoded", e.getMessage(), bad);
+        }
+        IllegalArgumentException user = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("redis://b%e9a:s3cret@h"));
+        assertEquals("redis URL user is not UTF-8 once its %-escapes are decoded", user.getMessage());
+        for (String bad : List.of("redis://:s3cr%g0et@h", "redis://:s3cret%@h", "redis://:s3cret%4@h")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
+            assertEquals("redis URL password has a malformed %-escape", e.getMessage(), bad);
+        }
+    }
+
+    @Test
     void aQueryIsNeverReadAsUserInfoNorShown() {
         // Read up to the last '@', this would send AUTH with most of the secret to a host named t.example.
         for (String bad : List.of("redis://cache:6379/0?password=s3cr@t.example", "redis://localhost:6379/0?password=s3cret",

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -182,12 +183,13 @@ record RedisUri(String host, int port, String user, String password, int db) {
             if (percent < 0) {
                 break;
             }
-            int hi = percent + 2 < s.length() ? Character.digit(s.charAt(percent + 1), 16) : -1;
-            int lo = hi < 0 ? -1 : Character.digit(s.charAt(percent + 2), 16);
-            if (lo < 0) {
+            // HexFormat, not Character.digit, which takes other scripts' digits too.
+            boolean hex = percent + 2 < s.length() && HexFormat.isHexDigit(s.charAt(percent + 1))
+                    && HexFormat.isHexDigit(s.charAt(percent + 2));
+            if (!hex) {
                 throw new IllegalArgumentException("redis URL " + field + " has a malformed %-escape");
             }
-            bytes.put((byte) (hi << 4 | lo));
+            bytes.put((byte) HexFormat.fromHexDigits(s, percent + 1, percent + 3));
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(bytes.flip()).toString();

@@ -84,7 +84,7 @@ class RedisUriTest {
         }
         IllegalArgumentException user = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("redis://b%e9a:s3cret@h"));
         assertEquals("redis URL user is not UTF-8 once its %-escapes are decoded", user.getMessage());
-        for (String bad : List.of("redis://:s3cr%g0et@h", "redis://:s3cret%@h", "redis://:s3cret%4@h")) {
+        for (String bad : List.of("redis://:s3cr%g0et@h", "redis://:s3cret%@h", "redis://:s3cret%4@h", "redis://:s3cr%٣٣et@h")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(bad), bad);
             assertEquals("redis URL password has a malformed %-escape", e.getMessage(), bad);
         }

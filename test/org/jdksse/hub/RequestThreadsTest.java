@@ -30,6 +30,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RequestThreadsTest {
     private final RequestThreads threads = new RequestThreads();
+    private final Queue<Runnable> graceOver = new ConcurrentLinkedQueue<>();
+    /**
+     * Runs each request's grace check only when the test calls {@link #graceIsOver}: on a loaded
+     * machine, submitting a few requests can take longer than the 5 ms grace.
+     */
+    private final RequestThreads held = new RequestThreads(graceOver::add);
     private final List<Thread> spinners = new ArrayList<>();
     private volatile boolean spin;
 
@@ -37,6 +43,14 @@ class RequestThreadsTest {
     void stop() throws InterruptedException {
         release();
         threads.shutdown();
+        held.shutdown();
+    }
+
+    /** Runs the grace checks of every request submitted to {@link #held} so far. */
+    private void graceIsOver() {
+        for (Runnable check; (check = graceOver.poll()) != null; ) {
+            check.run();
+        }
     }
 
     /** Keeps every carrier of the virtual threads busy, as a long fan-out does, until {@link #release}. */
@@ -90,47 +104,32 @@ class RequestThreadsTest {
 
     @Test
     void manyWaitingRequestsWaitForTheCarriers() throws Exception {
-        // The grace checks are held until the whole storm is in: on a loaded machine, submitting
-        // nine requests can take longer than the 5 ms grace, and the first checks would see few waiting.
-        Queue<Runnable> graceOver = new ConcurrentLinkedQueue<>();
-        RequestThreads held = new RequestThreads(graceOver::add);
-        try {
-            occupyCarriers();
-            List<Future<Boolean>> storm = new ArrayList<>();
-            for (int i = 0; i <= 2 * RequestThreads.THREADS; i++) { // as a storm of connecting subscribers
-                storm.add(whereItRuns(held));
-            }
-            assertEquals(storm.size(), graceOver.size());
-            graceOver.forEach(Runnable::run);
-            Thread.sleep(4 * RequestThreads.GRACE_MILLIS); // time for a wrongly taken-over request to run
-            release();
-            for (Future<Boolean> request : storm) {
-                assertTrue(request.get(10, TimeUnit.SECONDS), "ran on its virtual thread");
-            }
-            assertEquals(0, held.takenOver());
-        } finally {
-            held.shutdown();
+        occupyCarriers();
+        List<Future<Boolean>> storm = new ArrayList<>();
+        for (int i = 0; i <= 2 * RequestThreads.THREADS; i++) { // as a storm of connecting subscribers
+            storm.add(whereItRuns(held));
         }
+        graceIsOver();
+        Thread.sleep(4 * RequestThreads.GRACE_MILLIS); // time for a wrongly taken-over request to run
+        release();
+        for (Future<Boolean> request : storm) {
+            assertTrue(request.get(10, TimeUnit.SECONDS), "ran on its virtual thread");
+        }
+        assertEquals(0, held.takenOver());
     }
 
     @Test
     void fewWaitingRequestsAreTakenOverWhenTheGraceIsOver() throws Exception {
-        Queue<Runnable> graceOver = new ConcurrentLinkedQueue<>();
-        RequestThreads held = new RequestThreads(graceOver::add);
-        try {
-            occupyCarriers();
-            List<Future<Boolean>> few = new ArrayList<>();
-            for (int i = 0; i < RequestThreads.THREADS; i++) {
-                few.add(whereItRuns(held));
-            }
-            graceOver.forEach(Runnable::run);
-            for (Future<Boolean> request : few) {
-                assertFalse(request.get(10, TimeUnit.SECONDS), "ran on a platform thread");
-            }
-            assertEquals(RequestThreads.THREADS, held.takenOver());
-        } finally {
-            held.shutdown();
+        occupyCarriers();
+        List<Future<Boolean>> few = new ArrayList<>();
+        for (int i = 0; i < RequestThreads.THREADS; i++) {
+            few.add(whereItRuns(held));
         }
+        graceIsOver();
+        for (Future<Boolean> request : few) {
+            assertFalse(request.get(10, TimeUnit.SECONDS), "ran on a platform thread");
+        }
+        assertEquals(RequestThreads.THREADS, held.takenOver());
     }
 
     @Test

@@ -328,8 +328,18 @@ public final class LoadGen {
         sync(10);
         for (int rate : rates) {
             Result r = measure(rate, seconds, 128, false, 3);
-            boolean ok = r.lost == 0 && r.p99 < 1_000_000_000L && r.pubRate >= 0.9 * rate && r.errors == 0 && r.dups == 0;
+            boolean ok = sustained(r, rate);
             row("sweep", String.valueOf(rate), r, ok ? "sustained" : "failed: " + why(r, rate));
+            // One stall of a second on this shared machine fails a 2 s step that the server sustains
+            // (NOTES.md, fourteenth session). So a failed step is run once more, after the server has
+            // caught up; a server that cannot catch up in 10 s has failed for good. The second try is
+            // its own row ("5-again"): it counts towards capacity, while the figures at a rate stay
+            // those of its first try.
+            if (!ok && sync(10) == 0) {
+                r = measure(rate, seconds, 128, false, 3);
+                ok = sustained(r, rate);
+                row("sweep", rate + "-again", r, ok ? "sustained the second time" : "failed again: " + why(r, rate));
+            }
             // past the first failure only to reach 5 events/s, the rate the latency target names
             if (!ok && rate >= 5) {
                 break;
@@ -339,6 +349,10 @@ public final class LoadGen {
                 break;
             }
         }
+    }
+
+    private static boolean sustained(Result r, int rate) {
+        return r.lost == 0 && r.p99 < 1_000_000_000L && r.pubRate >= 0.9 * rate && r.errors == 0 && r.dups == 0;
     }
 
     private static String why(Result r, int rate) {

@@ -502,7 +502,9 @@ public final class Report {
                 + " deliveries that never arrived within the drain window; `cpu_pct` = the server's CPU over the step (100 = the whole"
                 + " core); `cpu_us_per_delivery` = the server's user+sys CPU over the step / deliveries; `syscw_per_delivery` = write"
                 + " syscalls (/proc/PID/io) / deliveries; `alloc_b_per_delivery` = heap bytes allocated (JMX"
-                + " getTotalThreadAllocatedBytes) / deliveries; `value` is the scenario's headline figure named in `note`.\n");
+                + " getTotalThreadAllocatedBytes) / deliveries; `value` is the scenario's headline figure named in `note`. A failed"
+                + " sweep step is run once more after the server has caught up (step `N-again`); capacity is the highest rate"
+                + " sustained at either try, the other figures at a rate are its first try's.\n");
         return sb.toString();
     }
 

@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The load generator's hands on one server: the subscribers (one NIO event loop for all of them), the
  * publisher, and the measured phase that drives both. The scenarios (LoadGen, Stress) run on the main
- * thread and reach the loop's state only through {@link Loop#call}.
+ * thread; they reach the loop's connections and phase through {@link Loop#call}, and read only its
+ * volatile counters directly.
  */
 final class Driver {
     final Loop loop;

@@ -67,10 +67,12 @@ final class Loop implements Runnable, Conn.Sink {
     private final List<Conn> pending = new ArrayList<>();
     long opened;
     long headed;
-    long churned;
+    /** Written by the loop only; volatile because the scenarios read it between calls. */
+    volatile long churned;
     long lastHeadAt;
     final Map<String, Integer> errors = new TreeMap<>();
-    long errorCount;
+    /** Written by the loop only; volatile because the scenarios read it between calls. */
+    volatile long errorCount;
     long non200;
 
     Loop(InetSocketAddress target, String path) throws IOException {

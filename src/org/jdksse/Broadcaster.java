@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  *     it keeps, gets an event of type {@code reset} first, whose {@code id} is C (the log's
  *     position, never a publisher's own id) and whose data is {@code unknown} or
  *     {@code expired}; only live events follow, so the client reloads.</li>
- * <li><b>Heartbeats.</b> A stream silent for a whole heartbeat interval gets a heartbeat comment
- *     (the process's one watchdog looks every quarter interval). The first write to a closed
+ * <li><b>Heartbeats.</b> An idle stream gets a heartbeat comment every heartbeat interval, and
+ *     a stream that falls silent gets one within an interval and an eighth (the process's one
+ *     watchdog looks every quarter interval). The first write to a closed
  *     connection draws a reset and the second fails, so a client that went away is removed
  *     within about two and a half intervals even when nothing is published. A write that makes
  *     no progress for two intervals is aborted.</li>

@@ -175,7 +175,8 @@ final class ExchangeStream implements SseStream {
 
     /**
      * Has the watchdog look at this stream every half interval until it is finished: a heartbeat
-     * when it has been silent for a whole interval (written on a virtual thread of its own, since
+     * every interval while the stream is idle, and within an interval and a quarter of its last
+     * write (written on a virtual thread of its own, since
      * the watchdog never blocks), an abort when a write has made no progress for two intervals
      * ({@link Progress}'s rule), as a client that stops reading would otherwise hold its thread
      * forever. A write that takes longer, one large event to a slow client, goes on while it moves.
@@ -193,7 +194,9 @@ final class ExchangeStream implements SseStream {
                     LOG.log(Level.DEBUG, "client stopped reading: aborting its stream");
                     abort();
                 }
-            } else if (open.get() && now - lastWrite >= interval && !lock.isLocked()) {
+            } else if (open.get() && now - lastWrite >= interval - interval / 4 && !lock.isLocked()) {
+                // due half a check early, so that a heartbeat written just after a check is due
+                // again two checks later: one every interval, not every interval and a half
                 Thread.ofVirtual().name("sse-heartbeat").start(() -> write(frame));
             }
         });

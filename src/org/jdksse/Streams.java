@@ -51,9 +51,11 @@ final class Streams {
         this.fanOut = fanOut;
         this.counters = counters;
         Duration heartbeat = options.heartbeat();
-        // Every quarter interval: a stream silent for a whole interval gets its heartbeat within
-        // one and a quarter; a scan of 19k subscribers every few seconds costs next to nothing.
-        this.watch = heartbeat.isZero() ? null : Watchdog.shared().every(heartbeat.dividedBy(4), this::check);
+        // Every quarter interval: an idle stream gets a heartbeat every interval, and no stream is
+        // silent for more than an interval and an eighth; a scan of 19k subscribers every few
+        // seconds costs next to nothing.
+        this.watch = heartbeat.isZero() ? null
+                : Watchdog.shared().every(heartbeat.dividedBy(Subscription.CHECKS_PER_INTERVAL), this::check);
     }
 
     /** Serves one subscriber until its stream ends; see {@link Broadcaster#serve}. */

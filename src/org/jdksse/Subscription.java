@@ -238,10 +238,13 @@ final class Subscription implements Subscriber {
         Ending.abort(this);
     }
 
+    /** How often per heartbeat interval the watchdog calls {@link #check}. */
+    static final int CHECKS_PER_INTERVAL = 4;
+
     /**
      * The watchdog's periodic check: aborts a write that has made no progress for two heartbeat
      * intervals (the rule is {@link Progress}'s), or asks for a heartbeat when the stream has
-     * been silent for one. The subscriber's own thread then waits without a timeout: a timed wait
+     * been silent for one, less half a check. The subscriber's own thread then waits without a timeout: a timed wait
      * costs a timer per wake-up, per event. Called by the watchdog's one thread only.
      *
      * @param now       the watchdog's clock, {@link System#nanoTime()}
@@ -256,7 +259,10 @@ final class Subscription implements Subscriber {
             }
             return;
         }
-        if (now - lastWrite < heartbeat) {
+        // Due half a check early: a heartbeat lands just after the check that asked for it, so at
+        // the check one interval later the stream is a hair short of a whole interval silent. With
+        // the plain rule an idle stream got one every interval and a quarter (18.75 s at 15 s).
+        if (now - lastWrite < heartbeat - heartbeat / (2 * CHECKS_PER_INTERVAL)) {
             return;
         }
         Thread idle = null;

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdksse.testing.Await;
 import org.jdksse.testing.FakeExchange;
+import org.jdksse.testing.Heartbeats;
 import org.jdksse.testing.RawClient;
 import org.jdksse.testing.WhatwgParser.Event;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,18 @@ class BroadcasterLimitsTest extends BroadcasterFixture {
         assertTrue(client.endedCleanly(), "the stream ended as HTTP frames it");
         assertEquals(1L, broadcaster.stats().dropped().get("slow"));
         Await.value("subscriber removed", Duration.ofSeconds(5), () -> broadcaster.stats().subscribers(), n -> n == 0);
+    }
+
+    @Test
+    void anIdleSubscriberGetsAHeartbeatEveryIntervalNotEveryIntervalAndAQuarter() throws Exception {
+        Duration heartbeat = Duration.ofSeconds(1);
+        int port = serve(Broadcaster.builder().log(firstIdOne()).options(SseOptions.defaults().withHeartbeat(heartbeat, "hb")));
+        try (RawClient client = join(port, "?topic=t")) {
+            Duration gap = Heartbeats.medianGap(client, "hb", 6);
+            // The watchdog looks every quarter interval; a heartbeat that had to wait for a whole
+            // interval of silence came every interval and a quarter.
+            assertTrue(gap.compareTo(heartbeat.multipliedBy(9).dividedBy(8)) < 0, "median gap " + gap);
+        }
     }
 
     @Test

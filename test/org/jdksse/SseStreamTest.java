@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdksse.testing.Heartbeats;
 import org.jdksse.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,18 @@ class SseStreamTest {
         int port = serve(SseOptions.defaults().withHeartbeat(Duration.ofMillis(50), "keep-alive"), SseStream::awaitClose);
         try (RawClient client = RawClient.get(port, "/s")) {
             assertTrue(client.readUntil(": keep-alive\n\n: keep-alive\n\n").startsWith(": keep-alive\n\n"));
+        }
+    }
+
+    @Test
+    void anIdleStreamGetsAHeartbeatEveryIntervalNotEveryIntervalAndAHalf() throws Exception {
+        Duration heartbeat = Duration.ofSeconds(1);
+        int port = serve(SseOptions.defaults().withHeartbeat(heartbeat, "hb"), SseStream::awaitClose);
+        try (RawClient client = RawClient.get(port, "/s")) {
+            Duration gap = Heartbeats.medianGap(client, "hb", 6);
+            // The check runs every half interval; a heartbeat that had to wait for a whole
+            // interval of silence came every interval and a half.
+            assertTrue(gap.compareTo(heartbeat.multipliedBy(9).dividedBy(8)) < 0, "median gap " + gap);
         }
     }
 

@@ -244,8 +244,9 @@ final class Subscription implements Subscriber {
     /**
      * The watchdog's periodic check: aborts a write that has made no progress for two heartbeat
      * intervals (the rule is {@link Progress}'s), or asks for a heartbeat when the stream has
-     * been silent for one, less half a check. The subscriber's own thread then waits without a timeout: a timed wait
-     * costs a timer per wake-up, per event. Called by the watchdog's one thread only.
+     * been silent for one, less half a check. The subscriber's own thread then waits without a
+     * timeout: a timed wait costs a timer per wake-up, per event. Called by the watchdog's one
+     * thread only.
      *
      * @param now       the watchdog's clock, {@link System#nanoTime()}
      * @param heartbeat the heartbeat interval in nanoseconds

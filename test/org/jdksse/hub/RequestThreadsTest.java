@@ -109,6 +109,7 @@ class RequestThreadsTest {
         for (int i = 0; i <= 2 * RequestThreads.THREADS; i++) { // as a storm of connecting subscribers
             storm.add(whereItRuns(held));
         }
+        assertEquals(storm.size(), graceOver.size(), "every request's grace check is held");
         graceIsOver();
         Thread.sleep(4 * RequestThreads.GRACE_MILLIS); // time for a wrongly taken-over request to run
         release();
